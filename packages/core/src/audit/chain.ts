@@ -1,0 +1,63 @@
+/**
+ * The audit log is a hash chain: each event's hash covers the previous hash and the
+ * event's canonical JSON, so an edited, deleted or reordered event breaks every hash
+ * after it. The head (last sequence number and hash) is kept apart to catch a cut tail.
+ */
+import { createHash } from 'node:crypto';
+
+export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEntry {
+  readonly seq: number;
+  /** ISO 8601 with milliseconds, UTC. */
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly outcome: 'success' | 'refused' | 'failure';
+  readonly target: string | null;
+  readonly code: string | null;
+  readonly detail: Readonly<Record<string, unknown>> | null;
+}
+
+export interface ChainedAuditEntry extends AuditEntry {
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** JSON with object keys sorted at every level: the same event always hashes the same. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+}
+
+export function auditHash(prevHash: string, e: AuditEntry): string {
+  const body = canonicalJson({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, outcome: e.outcome, target: e.target, code: e.code, detail: e.detail });
+  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+}
+
+export type AuditVerification =
+  | { readonly ok: true; readonly count: number; readonly head: { seq: number; hash: string } | null }
+  | { readonly ok: false; readonly seq: number; readonly problem: 'hash_mismatch' | 'prev_mismatch' | 'sequence_gap' | 'head_mismatch' };
+
+/** Walks entries in sequence order; the recorded head, when given, must match the last entry. */
+export function verifyAuditChain(entries: Iterable<ChainedAuditEntry>, head?: { seq: number; hash: string } | null): AuditVerification {
+  let prev = AUDIT_GENESIS_HASH;
+  let expectedSeq = 1;
+  let count = 0;
+  let last: { seq: number; hash: string } | null = null;
+  for (const e of entries) {
+    if (e.seq !== expectedSeq) return { ok: false, seq: e.seq, problem: 'sequence_gap' };
+    if (e.prevHash !== prev) return { ok: false, seq: e.seq, problem: 'prev_mismatch' };
+    if (auditHash(prev, e) !== e.hash) return { ok: false, seq: e.seq, problem: 'hash_mismatch' };
+    prev = e.hash;
+    expectedSeq++;
+    count++;
+    last = { seq: e.seq, hash: e.hash };
+  }
+  if (head !== undefined && (head?.seq !== last?.seq || head?.hash !== last?.hash)) {
+    return { ok: false, seq: head?.seq ?? 0, problem: 'head_mismatch' };
+  }
+  return { ok: true, count, head: last };
+}

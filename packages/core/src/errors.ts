@@ -1,0 +1,46 @@
+/**
+ * Stable error codes of the PKI core. One table: the type, the default messages and
+ * docs/errors.md are all derived from it (a test keeps the doc in sync).
+ */
+export const PKI_ERRORS = {
+  BAD_DER: 'DER encoding is malformed',
+  BAD_PEM: 'PEM encoding is malformed',
+  INPUT_TOO_LARGE: 'input exceeds the size limit',
+  UNSUPPORTED_ALGORITHM: 'signature algorithm is not supported',
+  WEAK_ALGORITHM: 'signature algorithm is too weak (SHA-1, MD5)',
+  UNSUPPORTED_KEY: 'public key type or curve is not supported',
+  WEAK_KEY: 'public key is too small',
+  CSR_SIGNATURE_INVALID: 'CSR proof-of-possession signature does not verify',
+  CSR_INVALID: 'CSR is structurally valid DER but not a valid PKCS#10 request',
+  NAME_INVALID: 'distinguished name is invalid',
+  PROFILE_INVALID: 'profile specification is invalid',
+  PROFILE_VIOLATION: 'request does not satisfy the profile',
+  KEY_TYPE_NOT_ALLOWED: 'key type is not allowed by the profile',
+  VALIDITY_NOT_ALLOWED: 'requested validity exceeds what the profile allows',
+  NAME_CONSTRAINTS_VIOLATED: 'a name is outside the issuing CA name constraints',
+  DEVICE_ID_INVALID: 'device identifier is malformed',
+  CERTIFICATE_INVALID: 'certificate is structurally valid DER but not a valid X.509 certificate',
+  TOKEN_ALREADY_REDEEMED: 'issuance token was already used',
+} as const;
+
+export type PkiErrorCode = keyof typeof PKI_ERRORS;
+export const PKI_ERROR_CODES = Object.keys(PKI_ERRORS) as PkiErrorCode[];
+
+export interface PkiErrorOptions {
+  readonly cause?: unknown;
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+/** A failure of the core with a stable code; `message` is safe to show a client. */
+export class PkiError extends Error {
+  override readonly name = 'PkiError';
+  readonly detail: Readonly<Record<string, unknown>> | undefined;
+  constructor(readonly code: PkiErrorCode, message?: string, options?: PkiErrorOptions) {
+    super(message ?? PKI_ERRORS[code], options?.cause === undefined ? undefined : { cause: options.cause });
+    this.detail = options?.detail;
+  }
+}
+
+export function isPkiError(e: unknown): e is PkiError {
+  return e instanceof PkiError;
+}

@@ -1,0 +1,32 @@
+/**
+ * @fleetpki/core: the pure PKI library. It parses and builds DER, names, extensions,
+ * CSRs and certificates, compiles profiles and prepares certificates. It does no I/O,
+ * reads no clock (callers pass `now`) and draws no randomness (callers pass serials).
+ */
+export { PKI_ERRORS, PKI_ERROR_CODES, PkiError, isPkiError, type PkiErrorCode } from './errors.js';
+export { fromPem, fromPemAll, toPem } from './der/pem.js';
+export { DER_LIMITS } from './der/reader.js';
+export {
+  SIGNATURE_ALGORITHMS, algorithmIdentifier, signatureAlgorithmByName,
+  type SignatureAlgorithm, type SignatureAlgorithmName, type HashName,
+} from './crypto/algorithms.js';
+export { KEY_TYPES, keyIdentifier, parseSpkiDer, publicKeyObject, type KeyType, type PublicKeyInfo } from './crypto/public-key.js';
+export type { Signer } from './crypto/signer.js';
+export { verifySignature } from './crypto/verify.js';
+export { CSR_MAX_BYTES, parseAndVerifyCsr, parseCsr, verifyCsr, type Csr } from './x509/csr.js';
+export { CERTIFICATE_MAX_BYTES, certificateKeyId, certificateSha256, parseCertificate, subjectString, type Certificate } from './x509/certificate.js';
+export { NAME_ATTRIBUTES, attribute, encodeName, formatName, parseName, parseNameString, type Name, type NameAttribute } from './x509/name.js';
+export { formatGeneralName, type GeneralName } from './x509/general-name.js';
+export { EXTENSION_OIDS, type Extension } from './x509/extensions/extension.js';
+export { KEY_PURPOSES } from './x509/extensions/ext-key-usage.js';
+export { encodeNameConstraints, type NameConstraints, type Subtree } from './x509/extensions/name-constraints.js';
+export { findNameConstraintViolation } from './x509/name-constraints-check.js';
+export { parseDuration } from './profile/duration.js';
+export type { NameRule, ProfileKind, ProfileSpec } from './profile/spec.js';
+export { compileProfile, compileProfiles, type Profile } from './profile/compile.js';
+export { BUILTIN_PROFILES } from './profile/builtin.js';
+export type { IssuerContext, StatusUrls } from './issue/issuer.js';
+export { prepare, type IssuanceRequest, type PrepareContext, type PreparedCertificate } from './issue/prepare.js';
+export { issue, assembleSigned } from './issue/issue.js';
+export { DEVICE_ID_PATTERN, checkDeviceId } from './issue/subject-alt-names.js';
+export { AUDIT_GENESIS_HASH, auditHash, canonicalJson, verifyAuditChain, type AuditEntry, type AuditVerification, type ChainedAuditEntry } from './audit/chain.js';
