@@ -1,0 +1,72 @@
+/**
+ * Errors of the use cases: a stable code and a kind that is safe to show a client.
+ * One table: every code (ours and core's) has exactly one kind; each server maps kinds to
+ * its protocol in its own errors.ts. Anything that is not a ServiceError is a bug or an
+ * outage and is shown as a generic internal error.
+ */
+import { PKI_ERRORS, type PkiErrorCode, isPkiError } from '@fleetpki/core';
+
+export const SERVICE_ERROR_KINDS = [
+  'malformed', 'rejected', 'too_large', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'unavailable',
+] as const;
+export type ServiceErrorKind = (typeof SERVICE_ERROR_KINDS)[number];
+
+export const SERVICE_ERRORS = {
+  REQUEST_INVALID: { kind: 'malformed', message: 'the request is invalid' },
+  UNAUTHENTICATED: { kind: 'unauthorized', message: 'missing or invalid credentials' },
+  FORBIDDEN: { kind: 'forbidden', message: 'the caller may not do this' },
+  CA_NOT_FOUND: { kind: 'not_found', message: 'no such CA' },
+  CA_EXISTS: { kind: 'conflict', message: 'a CA with this name exists' },
+  CA_NOT_ACTIVE: { kind: 'conflict', message: 'the CA is not active' },
+  CA_CERTIFICATE_MISMATCH: { kind: 'rejected', message: 'the certificate does not belong to this CA' },
+  CHAIN_INVALID: { kind: 'rejected', message: 'the certificate chain does not verify' },
+  PROFILE_NOT_FOUND: { kind: 'not_found', message: 'no such profile' },
+  PROFILE_NOT_ALLOWED: { kind: 'forbidden', message: 'this CA does not issue under this profile' },
+  QUOTA_EXCEEDED: { kind: 'forbidden', message: 'the CA issuance quota is exhausted' },
+  CERTIFICATE_NOT_FOUND: { kind: 'not_found', message: 'no such certificate' },
+  TOKEN_NOT_FOUND: { kind: 'not_found', message: 'no such API token' },
+  SERIAL_EXHAUSTED: { kind: 'unavailable', message: 'could not allocate a unique serial' },
+  KEY_UNAVAILABLE: { kind: 'unavailable', message: 'the CA key cannot be used' },
+} as const satisfies Record<string, { kind: ServiceErrorKind; message: string }>;
+export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
+
+/** Core codes by kind: malformed input, too large, or a policy refusal. */
+const PKI_ERROR_KIND: Record<PkiErrorCode, ServiceErrorKind> = {
+  BAD_DER: 'malformed', BAD_PEM: 'malformed', INPUT_TOO_LARGE: 'too_large', CSR_INVALID: 'malformed',
+  CERTIFICATE_INVALID: 'malformed', NAME_INVALID: 'malformed', DEVICE_ID_INVALID: 'malformed',
+  UNSUPPORTED_ALGORITHM: 'rejected', WEAK_ALGORITHM: 'rejected', UNSUPPORTED_KEY: 'rejected', WEAK_KEY: 'rejected',
+  CSR_SIGNATURE_INVALID: 'rejected', PROFILE_INVALID: 'malformed', PROFILE_VIOLATION: 'rejected',
+  KEY_TYPE_NOT_ALLOWED: 'rejected', VALIDITY_NOT_ALLOWED: 'rejected', NAME_CONSTRAINTS_VIOLATED: 'rejected',
+  TOKEN_ALREADY_REDEEMED: 'conflict',
+};
+
+export type ErrorCode = ServiceErrorCode | PkiErrorCode;
+export const ERROR_KIND: Readonly<Record<ErrorCode, ServiceErrorKind>> = Object.freeze({
+  ...PKI_ERROR_KIND,
+  ...(Object.fromEntries(Object.entries(SERVICE_ERRORS).map(([k, v]) => [k, v.kind])) as Record<ServiceErrorCode, ServiceErrorKind>),
+});
+export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = Object.freeze({
+  ...PKI_ERRORS,
+  ...(Object.fromEntries(Object.entries(SERVICE_ERRORS).map(([k, v]) => [k, v.message])) as Record<ServiceErrorCode, string>),
+});
+
+export class ServiceError extends Error {
+  override readonly name = 'ServiceError';
+  readonly kind: ServiceErrorKind;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly detail?: Readonly<Record<string, unknown>>,
+    options?: { cause?: unknown },
+  ) {
+    super(message ?? ERROR_MESSAGES[code], options);
+    this.kind = ERROR_KIND[code];
+  }
+}
+
+/** A core PkiError becomes a ServiceError with the same code; anything else is rethrown as is. */
+export function toServiceError(e: unknown): ServiceError {
+  if (e instanceof ServiceError) return e;
+  if (isPkiError(e)) return new ServiceError(e.code, e.message, e.detail, { cause: e });
+  throw e;
+}

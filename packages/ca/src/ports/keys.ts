@@ -1,0 +1,18 @@
+/**
+ * KeyVault: where CA and delegated-signer keys live. The software adapter keeps encrypted
+ * PKCS#8 in the store (KeyRef.data); a PKCS#11 adapter keeps a token label there instead.
+ * The store never interprets a KeyRef.
+ */
+import type { KeyType, Signer } from '@fleetpki/core';
+
+export interface KeyRef {
+  /** Adapter name, e.g. "pkcs8-encrypted" or "pkcs11". */
+  readonly kind: string;
+  /** Adapter data: encrypted PEM, or a token URI. Never a plaintext key. */
+  readonly data: string;
+}
+
+export interface KeyVault {
+  generate(keyType: KeyType, options?: { readonly rsaPss?: boolean }): Promise<{ readonly key: KeyRef; readonly signer: Signer }>;
+  open(key: KeyRef): Promise<Signer>;
+}
