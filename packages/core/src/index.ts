@@ -13,6 +13,7 @@ export {
 export { KEY_TYPES, keyIdentifier, parseSpkiDer, publicKeyObject, type KeyType, type PublicKeyInfo } from './crypto/public-key.js';
 export type { Signer } from './crypto/signer.js';
 export { verifySignature } from './crypto/verify.js';
+export { buildCsr, type CsrFields } from './x509/csr-build.js';
 export { CSR_MAX_BYTES, parseAndVerifyCsr, parseCsr, verifyCsr, type Csr } from './x509/csr.js';
 export { CERTIFICATE_MAX_BYTES, certificateKeyId, certificateSha256, parseCertificate, subjectString, type Certificate } from './x509/certificate.js';
 export { NAME_ATTRIBUTES, attribute, encodeName, formatName, parseName, parseNameString, type Name, type NameAttribute } from './x509/name.js';
