@@ -10,3 +10,21 @@ export type {
   CertificateStatus, DelegatedSignerRecord, IntentOutcome, IssuedCertificate, Page, Role, Store,
 } from './ports/store.js';
 export { ERROR_KIND, ERROR_MESSAGES, SERVICE_ERRORS, SERVICE_ERROR_KINDS, ServiceError, toServiceError, type ErrorCode, type ServiceErrorCode, type ServiceErrorKind } from './errors.js';
+export type { CaDeps, CaSettings } from './context.js';
+export { PERMISSIONS, SYSTEM_ACTOR, isAllowed, type Actor, type ActorRole, type Permission } from './auth/permissions.js';
+export { hashToken } from './auth/api-tokens.js';
+export { CertificateAuthority } from './authority.js';
+export type { IssueInput } from './issue/issue-certificate.js';
+export { DEFAULT_CA_SETTING } from './issue/issue-certificate.js';
+export type { IssuedResult } from './issue/pipeline.js';
+export { GroupCommit } from './issue/group-commit.js';
+export { newSerial, SERIAL_OCTETS } from './issue/serial.js';
+export { statusUrls } from './issue/status-urls.js';
+export { deviceUriPrefix } from './issue/issuer-registry.js';
+export { createRootCertificate, signSubordinateCa, issuerContextOf, NO_URLS } from './hierarchy/ca-certificates.js';
+export { checkCaChain } from './hierarchy/chain.js';
+export { CA_NAME_PATTERN } from './hierarchy/ca-record.js';
+export { namespaceConstraints, type ManufacturerCaInput } from './hierarchy/manufacturer-ca.js';
+export type { ImportCaInput, IssuingCaRequestInput } from './hierarchy/issuing-ca.js';
+export { DEV_NAMES, HIERARCHY_SETTING } from './hierarchy/dev-hierarchy.js';
+export { normalizeSerial, type CertificateView } from './query/queries.js';

@@ -38,7 +38,7 @@ export interface CaRecord {
   readonly createdAt: Date;
 }
 
-export type CaPatch = Partial<Pick<CaRecord, 'status' | 'certificateDer' | 'chainDer' | 'subject' | 'csrDer' | 'key'>>;
+export type CaPatch = Partial<Pick<CaRecord, 'status' | 'parent' | 'certificateDer' | 'chainDer' | 'subject' | 'csrDer' | 'key'>>;
 
 /** A key pair the deployment operates that is not a CA: the delegated OCSP signer. */
 export interface DelegatedSignerRecord {

@@ -41,23 +41,41 @@ export type AuditVerification =
   | { readonly ok: true; readonly count: number; readonly head: { seq: number; hash: string } | null }
   | { readonly ok: false; readonly seq: number; readonly problem: 'hash_mismatch' | 'prev_mismatch' | 'sequence_gap' | 'head_mismatch' };
 
+/**
+ * Incremental verification, so a million events can be streamed page by page. push()
+ * returns the first problem; finish() compares the recorded head with the last event.
+ */
+export class AuditChainVerifier {
+  #prev = AUDIT_GENESIS_HASH;
+  #expectedSeq = 1;
+  #count = 0;
+  #last: { seq: number; hash: string } | null = null;
+
+  push(e: ChainedAuditEntry): AuditVerification | null {
+    if (e.seq !== this.#expectedSeq) return { ok: false, seq: e.seq, problem: 'sequence_gap' };
+    if (e.prevHash !== this.#prev) return { ok: false, seq: e.seq, problem: 'prev_mismatch' };
+    if (auditHash(this.#prev, e) !== e.hash) return { ok: false, seq: e.seq, problem: 'hash_mismatch' };
+    this.#prev = e.hash;
+    this.#expectedSeq++;
+    this.#count++;
+    this.#last = { seq: e.seq, hash: e.hash };
+    return null;
+  }
+
+  finish(head?: { seq: number; hash: string } | null): AuditVerification {
+    if (head !== undefined && (head?.seq !== this.#last?.seq || head?.hash !== this.#last?.hash)) {
+      return { ok: false, seq: head?.seq ?? 0, problem: 'head_mismatch' };
+    }
+    return { ok: true, count: this.#count, head: this.#last };
+  }
+}
+
 /** Walks entries in sequence order; the recorded head, when given, must match the last entry. */
 export function verifyAuditChain(entries: Iterable<ChainedAuditEntry>, head?: { seq: number; hash: string } | null): AuditVerification {
-  let prev = AUDIT_GENESIS_HASH;
-  let expectedSeq = 1;
-  let count = 0;
-  let last: { seq: number; hash: string } | null = null;
+  const v = new AuditChainVerifier();
   for (const e of entries) {
-    if (e.seq !== expectedSeq) return { ok: false, seq: e.seq, problem: 'sequence_gap' };
-    if (e.prevHash !== prev) return { ok: false, seq: e.seq, problem: 'prev_mismatch' };
-    if (auditHash(prev, e) !== e.hash) return { ok: false, seq: e.seq, problem: 'hash_mismatch' };
-    prev = e.hash;
-    expectedSeq++;
-    count++;
-    last = { seq: e.seq, hash: e.hash };
+    const problem = v.push(e);
+    if (problem) return problem;
   }
-  if (head !== undefined && (head?.seq !== last?.seq || head?.hash !== last?.hash)) {
-    return { ok: false, seq: head?.seq ?? 0, problem: 'head_mismatch' };
-  }
-  return { ok: true, count, head: last };
+  return v.finish(head);
 }

@@ -1,0 +1,58 @@
+/**
+ * The CA as servers and the CLI see it: one object over the ports, whose methods are
+ * the use cases. It holds no logic of its own beyond wiring.
+ */
+import type { Signer } from '@fleetpki/core';
+import type { CaDeps } from './context.js';
+import type { CertificateQuery } from './ports/store.js';
+import type { Actor } from './auth/permissions.js';
+import type { ServiceError } from './errors.js';
+import { refusalEvent } from './audit/audit-log.js';
+import { verifyAuditLog } from './audit/verify-audit.js';
+import { authenticateToken, createApiToken, listApiTokens, revokeApiToken } from './auth/api-tokens.js';
+import { IssuerRegistry } from './issue/issuer-registry.js';
+import { IssuancePipeline } from './issue/pipeline.js';
+import { CertificateIssuer, type IssueInput } from './issue/issue-certificate.js';
+import { createIssuingCaRequest, importCaCertificate, type ImportCaInput, type IssuingCaRequestInput } from './hierarchy/issuing-ca.js';
+import { createManufacturerCa, type ManufacturerCaInput } from './hierarchy/manufacturer-ca.js';
+import { createDevelopmentHierarchy, hierarchyExists } from './hierarchy/dev-hierarchy.js';
+import { getCa, getCertificate, listCas, searchCertificates } from './query/queries.js';
+
+export class CertificateAuthority {
+  readonly issuers: IssuerRegistry;
+  readonly #pipeline: IssuancePipeline;
+  readonly #issuer: CertificateIssuer;
+
+  constructor(readonly deps: CaDeps) {
+    this.issuers = new IssuerRegistry(deps);
+    this.#pipeline = new IssuancePipeline(deps);
+    this.#issuer = new CertificateIssuer(deps, this.issuers, this.#pipeline);
+  }
+
+  issueCertificate(actor: Actor, input: IssueInput, options?: { prevalidated?: boolean }) { return this.#issuer.issue(actor, input, options); }
+  getCertificate(actor: Actor, serial: string) { return getCertificate(this.deps, actor, serial); }
+  searchCertificates(actor: Actor, query: CertificateQuery) { return searchCertificates(this.deps, actor, query); }
+
+  listCas(actor: Actor) { return listCas(this.deps, actor); }
+  getCa(actor: Actor, name: string) { return getCa(this.deps, actor, name); }
+  createIssuingCaRequest(actor: Actor, input: IssuingCaRequestInput) { return createIssuingCaRequest(this.deps, actor, input); }
+  async importCaCertificate(actor: Actor, input: ImportCaInput) {
+    const record = await importCaCertificate(this.deps, actor, input);
+    this.issuers.invalidate(input.name);
+    return record;
+  }
+  createManufacturerCa(actor: Actor, input: ManufacturerCaInput) { return createManufacturerCa(this.deps, this.issuers, this.#pipeline, actor, input); }
+  hierarchyExists() { return hierarchyExists(this.deps); }
+  createDevelopmentHierarchy(rootSigner: Signer) { return createDevelopmentHierarchy(this.deps, this.issuers, this.#pipeline, rootSigner); }
+
+  createApiToken(actor: Actor, input: Parameters<typeof createApiToken>[2]) { return createApiToken(this.deps, actor, input); }
+  authenticate(token: string | undefined) { return authenticateToken(this.deps, token); }
+  listApiTokens(actor: Actor) { return listApiTokens(this.deps, actor); }
+  revokeApiToken(actor: Actor, id: string) { return revokeApiToken(this.deps, actor, id); }
+
+  verifyAuditLog(actor: Actor) { return verifyAuditLog(this.deps, actor); }
+  /** For servers: audit a refusal that happened before a use case ran (e.g. a bad token). */
+  recordRefusal(actor: Actor, action: string, target: string | null, e: ServiceError) {
+    return this.deps.store.appendAudit([refusalEvent(this.deps.clock.now(), actor, action, target, e)]);
+  }
+}

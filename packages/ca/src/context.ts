@@ -1,0 +1,23 @@
+/** What every use case receives: the ports, and the deployment settings compiled once. */
+import type { Profile } from '@fleetpki/core';
+import type { Clock, RandomSource } from './ports/clock.js';
+import type { EventSink } from './ports/events.js';
+import type { KeyVault } from './ports/keys.js';
+import type { Store } from './ports/store.js';
+
+export interface CaSettings {
+  readonly profiles: ReadonlyMap<string, Profile>;
+  /** Base URL written into certificates: `${publicUrl}/crl/<ca>.crl`, `/ocsp`, `/ca/<ca>.crt`. */
+  readonly publicUrl: string;
+  /** Host of device id URIs under CAs without their own namespace. */
+  readonly deviceNamespace: string;
+}
+
+export interface CaDeps {
+  readonly store: Store;
+  readonly keys: KeyVault;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly events: EventSink;
+  readonly settings: CaSettings;
+}
