@@ -1,0 +1,9 @@
+/**
+ * @fleetpki/server: the HTTP surfaces (REST API, metrics, health, CA certificates) as
+ * Fastify plugins, and the composition root that wires a deployment.
+ */
+export { ConfigError, ConfigSchema, parseConfig, type Config } from './config.js';
+export { deploymentPaths, openDeployment, rootFingerprint, type Deployment, type DeploymentPaths, type OpenOptions } from './deployment.js';
+export { InProcessEvents } from './events.js';
+export { loadConfig, serve, type Env, type RunningServer, type ServeFlags } from './main.js';
+export { buildApp, type AppDeps } from './app.js';
