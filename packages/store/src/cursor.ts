@@ -1,0 +1,38 @@
+/**
+ * Keyset pagination cursors. A cursor names the last row of a page by its sort key, so the
+ * next page starts right after it however many rows were added meanwhile (no OFFSET: its
+ * cost grows with the page number). It is base64url JSON: opaque to clients, checked here.
+ */
+import { requestInvalid } from './errors.js';
+
+/** newest: id DESC. expiry: (not_after, id) ASC, used with expiresBefore. */
+export type SearchOrder = 'newest' | 'expiry';
+
+export type Cursor =
+  | { readonly order: 'newest'; readonly id: number }
+  | { readonly order: 'expiry'; readonly notAfter: number; readonly id: number };
+
+export function encodeCursor(c: Cursor): string {
+  const body = c.order === 'newest' ? { o: 'n', i: c.id } : { o: 'e', i: c.id, t: c.notAfter };
+  return Buffer.from(JSON.stringify(body)).toString('base64url');
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // reported below, as every other malformed cursor
+  }
+  throw requestInvalid('cursor is malformed');
+}
+
+/** The cursor must come from a query with the same order; anything else is refused. */
+export function decodeCursor(text: string, order: SearchOrder): Cursor {
+  const body = parseBody(text);
+  const { o, i, t } = body;
+  if (!Number.isSafeInteger(i)) throw requestInvalid('cursor is malformed');
+  if (order === 'newest' && o === 'n') return { order, id: i as number };
+  if (order === 'expiry' && o === 'e' && Number.isSafeInteger(t)) return { order, id: i as number, notAfter: t as number };
+  throw requestInvalid('cursor does not belong to this query');
+}

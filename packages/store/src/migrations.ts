@@ -1,0 +1,146 @@
+/**
+ * One ordered migration set for both engines. Each migration is a function of the dialect
+ * (driver.ts), so a column is declared once and typed per engine. Applied migrations are
+ * recorded in schema_migrations; applying the list again does nothing. Append new
+ * migrations at the end; never edit one that has shipped.
+ */
+import { AUDIT_GENESIS_HASH } from '@fleetpki/core';
+import type { Dialect, SqlDriver } from './driver.js';
+
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly statements: (d: Dialect) => readonly string[];
+}
+
+const caTables = (d: Dialect): readonly string[] => [
+  `CREATE TABLE cas (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('root', 'issuing', 'manufacturer')),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'disabled')),
+    parent TEXT,
+    subject TEXT NOT NULL,
+    certificate_der ${d.bytes},
+    chain_der TEXT NOT NULL,
+    csr_der ${d.bytes},
+    key_kind TEXT,
+    key_data TEXT,
+    attributes TEXT NOT NULL,
+    name_constraints TEXT,
+    quota BIGINT CHECK (quota IS NULL OR quota >= 0),
+    issued_count BIGINT NOT NULL CHECK (issued_count >= 0),
+    created_at BIGINT NOT NULL,
+    -- The port's promise "issuedCount never exceeds its quota", kept by the database too.
+    CHECK (quota IS NULL OR issued_count <= quota)
+  )`,
+  `CREATE TABLE delegated_signers (
+    name TEXT PRIMARY KEY,
+    purpose TEXT NOT NULL CHECK (purpose IN ('ocsp')),
+    ca_name TEXT NOT NULL REFERENCES cas (name),
+    certificate_der ${d.bytes} NOT NULL,
+    key_kind TEXT NOT NULL,
+    key_data TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  )`,
+  'CREATE INDEX delegated_signers_ca ON delegated_signers (ca_name, name)',
+];
+
+/**
+ * Every search index ends in id, so one index serves both the filter and the keyset order
+ * (id DESC) without a sort; (.., not_after, id) serve the expiresBefore order.
+ */
+const certificateTables = (d: Dialect): readonly string[] => [
+  `CREATE TABLE certificates (
+    id ${d.autoId},
+    serial TEXT NOT NULL UNIQUE,
+    ca_name TEXT NOT NULL REFERENCES cas (name),
+    profile TEXT NOT NULL,
+    subject TEXT${d.byteCollation} NOT NULL,
+    device_id TEXT,
+    subject_alt_names TEXT NOT NULL,
+    not_before BIGINT NOT NULL,
+    not_after BIGINT NOT NULL,
+    tbs_der ${d.bytes} NOT NULL,
+    requester TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'issued', 'revoked')),
+    der ${d.bytes},
+    sha256 TEXT,
+    issued_at BIGINT,
+    revoked_at BIGINT,
+    revocation_reason TEXT
+  )`,
+  'CREATE INDEX certificates_ca_id ON certificates (ca_name, id)',
+  'CREATE INDEX certificates_status_id ON certificates (status, id)',
+  'CREATE INDEX certificates_profile_id ON certificates (profile, id)',
+  'CREATE INDEX certificates_subject_id ON certificates (subject, id)',
+  'CREATE INDEX certificates_device_id ON certificates (device_id, id) WHERE device_id IS NOT NULL',
+  'CREATE INDEX certificates_not_after_id ON certificates (not_after, id)',
+  'CREATE INDEX certificates_ca_not_after_id ON certificates (ca_name, not_after, id)',
+];
+
+const auditTables = (d: Dialect): readonly string[] => [
+  `CREATE TABLE audit_events (
+    seq ${d.int64Key},
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('success', 'refused', 'failure')),
+    target TEXT,
+    code TEXT,
+    detail TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  )`,
+  // One row: the last sequence number and hash. Appenders lock it, which serializes the
+  // chain across connections and processes; it also reveals a truncated tail.
+  `CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq BIGINT NOT NULL,
+    hash TEXT NOT NULL
+  )`,
+  `INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${AUDIT_GENESIS_HASH}')`,
+];
+
+const tokenAndSettingTables = (): readonly string[] => [
+  `CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'auditor')),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+  )`,
+  'CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+];
+
+export const MIGRATIONS: readonly Migration[] = [
+  { id: 1, name: 'cas', statements: caTables },
+  { id: 2, name: 'certificates', statements: certificateTables },
+  { id: 3, name: 'audit', statements: auditTables },
+  { id: 4, name: 'tokens-and-settings', statements: tokenAndSettingTables },
+];
+
+/** Any number like this; it only has to be the same in every process of a deployment. */
+const PG_MIGRATION_LOCK = 0x464c5450; // "FLTP"
+
+/**
+ * Applies the pending migrations in one transaction: a failure leaves the schema as it was.
+ * Several processes may start at once: SQLite's BEGIN IMMEDIATE and a PostgreSQL advisory
+ * lock let one of them migrate while the others wait and then find nothing to do.
+ */
+export async function migrate(driver: SqlDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  return driver.transaction(async (tx) => {
+    if (driver.dialect.name === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(?)', [PG_MIGRATION_LOCK]);
+    await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+    const done = new Set((await tx.all('SELECT id FROM schema_migrations')).map((r) => Number(r['id'])));
+    const applied: number[] = [];
+    for (const m of migrations) {
+      if (done.has(m.id)) continue;
+      for (const statement of m.statements(driver.dialect)) await tx.run(statement);
+      await tx.run('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)', [m.id, m.name, Date.now()]);
+      applied.push(m.id);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * SqlDriver over better-sqlite3: the embedded default.
+ *
+ * Two connections to one file. Writes go through one connection, one transaction at a time
+ * (an async mutex, see mutex.ts; across processes, BEGIN IMMEDIATE takes SQLite's writer
+ * lock up front so two writers never deadlock upgrading a read lock). Reads outside a
+ * transaction go through a second, read-only connection: in WAL mode a reader sees the last
+ * committed state and never waits for the writer.
+ */
+import Database from 'better-sqlite3';
+import type { Database as Connection, Statement } from 'better-sqlite3';
+import { normalizeRow, type Dialect, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
+import { Mutex } from './mutex.js';
+
+export const SQLITE_DIALECT: Dialect = Object.freeze({
+  name: 'sqlite',
+  bytes: 'BLOB',
+  // An INTEGER PRIMARY KEY is the rowid: insertion-ordered while rows are never deleted.
+  autoId: 'INTEGER PRIMARY KEY',
+  // Spelled exactly so, it is the rowid itself (64-bit), not a second index.
+  int64Key: 'INTEGER PRIMARY KEY',
+  byteCollation: '',
+  forUpdate: '',
+});
+
+export interface SqliteDriverOptions {
+  /** A file path; ':memory:' works but then reads share the write connection. */
+  readonly path: string;
+  /** How long a statement waits for another process's lock before SQLITE_BUSY. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Page cache per connection, in KiB (negative cache_size means KiB in SQLite). */
+const CACHE_KIB = 65536;
+/** Prepared statements kept per connection; SQL text is the key, so variants stay bounded. */
+const MAX_CACHED_STATEMENTS = 2000;
+
+function configure(db: Connection, busyTimeoutMs: number, writer: boolean): void {
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.pragma(`cache_size = -${CACHE_KIB}`);
+  db.pragma('temp_store = MEMORY');
+  if (!writer) return;
+  // WAL: readers do not block the writer, and a commit is one append to the log.
+  db.pragma('journal_mode = WAL');
+  // synchronous=NORMAL in WAL mode fsyncs only at checkpoints. A committed transaction is in
+  // the WAL file, i.e. in the OS page cache, before COMMIT returns, so it survives the
+  // process being killed (SIGKILL, crash), which is our durability requirement. Only a
+  // power loss or kernel crash may roll back the last transactions, and never corrupts the
+  // database (https://www.sqlite.org/pragma.html#pragma_synchronous). FULL would add an
+  // fsync per commit and cap group commit at the disk's flush rate.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+}
+
+function toBindable(params: readonly SqlValue[]): unknown[] {
+  // better-sqlite3 binds Buffers as BLOBs but rejects other Uint8Arrays.
+  return params.map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
+}
+
+class StatementCache {
+  readonly #statements = new Map<string, Statement<unknown[], Record<string, unknown>>>();
+  constructor(private readonly db: Connection) {}
+
+  get(sql: string): Statement<unknown[], Record<string, unknown>> {
+    let stmt = this.#statements.get(sql);
+    if (stmt === undefined) {
+      if (this.#statements.size >= MAX_CACHED_STATEMENTS) this.#statements.clear();
+      stmt = this.db.prepare<unknown[], Record<string, unknown>>(sql);
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  all(sql: string, params: readonly SqlValue[]): Row[] {
+    return this.get(sql).all(toBindable(params)).map(normalizeRow);
+  }
+
+  run(sql: string, params: readonly SqlValue[]): { changes: number } {
+    const stmt = this.get(sql);
+    // DDL and PRAGMA may come back as readers; run() rejects those, so step through them.
+    if (stmt.reader) { stmt.all(toBindable(params)); return { changes: 0 }; }
+    return { changes: stmt.run(toBindable(params)).changes };
+  }
+}
+
+class SqliteDriver implements SqlDriver {
+  readonly dialect = SQLITE_DIALECT;
+  readonly #mutex = new Mutex();
+  readonly #writes: StatementCache;
+  readonly #reads: StatementCache;
+
+  constructor(private readonly writer: Connection, private readonly reader: Connection) {
+    this.#writes = new StatementCache(writer);
+    this.#reads = reader === writer ? this.#writes : new StatementCache(reader);
+  }
+
+  async all(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    if (this.reader === this.writer) return this.#mutex.run(async () => this.#reads.all(sql, params));
+    return this.#reads.all(sql, params);
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
+    return this.#mutex.run(async () => this.#writes.run(sql, params));
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#mutex.run(async () => {
+      let open = true;
+      const check = (): void => { if (!open) throw new Error('transaction executor used after the transaction ended'); };
+      const tx: SqlExecutor = {
+        all: async (sql, params = []) => { check(); return this.#writes.all(sql, params); },
+        run: async (sql, params = []) => { check(); return this.#writes.run(sql, params); },
+      };
+      this.#writes.run('BEGIN IMMEDIATE', []);
+      try {
+        const result = await fn(tx);
+        this.#writes.run('COMMIT', []);
+        return result;
+      } catch (e) {
+        if (this.writer.inTransaction) this.#writes.run('ROLLBACK', []);
+        throw e;
+      } finally {
+        open = false;
+      }
+    });
+  }
+
+  async optimize(): Promise<void> {
+    // 0x10002: analyze every table whose statistics are missing or stale, with SQLite's
+    // built-in analysis limit, so it stays cheap enough to run at every open.
+    await this.#mutex.run(async () => { this.writer.pragma('optimize = 0x10002'); });
+  }
+
+  async analyze(): Promise<void> {
+    await this.#mutex.run(async () => { this.writer.exec('ANALYZE'); });
+  }
+
+  async close(): Promise<void> {
+    await this.#mutex.run(async () => {
+      this.writer.pragma('optimize');
+      if (this.reader !== this.writer) this.reader.close();
+      this.writer.close();
+    });
+  }
+}
+
+export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const writer = new Database(options.path);
+  configure(writer, busyTimeoutMs, true);
+  if (options.path === ':memory:' || options.path === '') return new SqliteDriver(writer, writer);
+  const reader = new Database(options.path, { readonly: true });
+  configure(reader, busyTimeoutMs, false);
+  return new SqliteDriver(writer, reader);
+}
