@@ -73,8 +73,13 @@ export function parseSpkiDer(der: Uint8Array): PublicKeyInfo {
   return parsePublicKeyInfo(readRoot(der));
 }
 
+/** The node:crypto key; a point off the curve or a broken RSA key is UNSUPPORTED_KEY, not a crash. */
 export function publicKeyObject(info: Pick<PublicKeyInfo, 'spki'>): KeyObject {
-  return createPublicKey({ key: Buffer.from(info.spki), format: 'der', type: 'spki' });
+  try {
+    return createPublicKey({ key: Buffer.from(info.spki), format: 'der', type: 'spki' });
+  } catch (cause) {
+    throw new PkiError('UNSUPPORTED_KEY', 'the public key is invalid', { cause });
+  }
 }
 
 /**

@@ -46,10 +46,17 @@ function decodeString(t: Tlv): string {
   switch (t.tag) {
     case TAG.UTF8_STRING: return c.toString('utf8');
     case TAG.PRINTABLE_STRING: case TAG.IA5_STRING: case 0x14 /* TeletexString */: return c.toString('latin1');
-    case 0x1e /* BMPString */: return c.swap16().toString('utf16le');
+    case 0x1e /* BMPString */:
+      if (c.length % 2) throw new PkiError('BAD_DER', 'BMPString of odd length');
+      return c.swap16().toString('utf16le');
     case 0x1c /* UniversalString */: {
+      if (c.length % 4) throw new PkiError('BAD_DER', 'UniversalString length not a multiple of 4');
       let s = '';
-      for (let i = 0; i + 3 < c.length; i += 4) s += String.fromCodePoint(c.readUInt32BE(i));
+      for (let i = 0; i < c.length; i += 4) {
+        const cp = c.readUInt32BE(i);
+        if (cp > 0x10ffff) throw new PkiError('BAD_DER', 'UniversalString code point out of range');
+        s += String.fromCodePoint(cp);
+      }
       return s;
     }
     default: throw new PkiError('NAME_INVALID', `unsupported string type 0x${t.tag.toString(16)} in a name`);
