@@ -6,7 +6,6 @@
  *   OtherName ::= SEQUENCE { type-id OBJECT IDENTIFIER, value [0] EXPLICIT ANY DEFINED BY type-id }
  *   HardwareModuleName ::= SEQUENCE { hwType OBJECT IDENTIFIER, hwSerialNum OCTET STRING }
  */
-import { isIP } from 'node:net';
 import { PkiError } from '../errors.js';
 import { children, content, readOid, sequenceOf, type Tlv, whole } from '../der/reader.js';
 import { explicit, implicitPrimitive, oid, octetString, sequence, TAG } from '../der/writer.js';
@@ -38,16 +37,33 @@ function ipToText(b: Uint8Array): string {
   throw new PkiError('BAD_DER', 'iPAddress must be 4 or 16 octets');
 }
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function ipv6Groups(text: string): number[] | null {
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const parse = (h: string): number[] | null => {
+    if (h === '') return [];
+    const groups: number[] = [];
+    for (const g of h.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+      groups.push(parseInt(g, 16));
+    }
+    return groups;
+  };
+  const head = parse(halves[0] ?? '');
+  const tail = halves.length === 2 ? parse(halves[1] ?? '') : [];
+  if (!head || !tail) return null;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  return [...head, ...Array<number>(Math.max(missing, 0)).fill(0), ...tail];
+}
+
+/** Text form to the 4 or 16 octets of an iPAddress (RFC 5280 4.2.1.6). */
 export function ipToBytes(text: string): Buffer {
-  const v = isIP(text);
-  if (v === 4) return Buffer.from(text.split('.').map(Number));
-  if (v === 6) {
-    const [head = '', tail = ''] = text.includes('::') ? text.split('::') : [text, ''];
-    const h = head ? head.split(':') : [];
-    const t = tail ? tail.split(':') : [];
-    const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-    return Buffer.from(groups.flatMap((g) => { const n = parseInt(g, 16); return [n >> 8, n & 0xff]; }));
-  }
+  if (IPV4.test(text)) return Buffer.from(text.split('.').map(Number));
+  const groups = ipv6Groups(text);
+  if (groups) return Buffer.from(groups.flatMap((n) => [n >> 8, n & 0xff]));
   throw new PkiError('PROFILE_VIOLATION', `"${text}" is not an IP address`);
 }
 

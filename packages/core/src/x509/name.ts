@@ -88,6 +88,7 @@ function encodeValue(a: NameAttribute): Buffer {
       if (!PRINTABLE.test(a.value)) throw new PkiError('NAME_INVALID', `${a.type} must be a PrintableString`);
       return printableString(a.value);
     case 'ia5':
+      // eslint-disable-next-line no-control-regex -- IA5String is exactly 0x00-0x7f
       if (!/^[\x00-\x7f]*$/.test(a.value)) throw new PkiError('NAME_INVALID', `${a.type} must be ASCII`);
       return ia5String(a.value);
     default: return utf8String(a.value);
