@@ -7,6 +7,7 @@
  * transaction go through a second, read-only connection: in WAL mode a reader sees the last
  * committed state and never waits for the writer.
  */
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Connection, Statement } from 'better-sqlite3';
 import { normalizeRow, type Dialect, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
@@ -83,28 +84,41 @@ class StatementCache {
   }
 }
 
+/**
+ * One writer mutex per database file in this process. Two drivers on one file (a CLI command
+ * run inside a server's tests, say) would otherwise deadlock: better-sqlite3 waits for the
+ * file lock synchronously (busy_timeout), so the transaction holding it could never resume.
+ */
+const writerMutexes = new Map<string, Mutex>();
+
+function writerMutex(path: string): Mutex {
+  const key = resolve(path);
+  let m = writerMutexes.get(key);
+  if (m === undefined) { m = new Mutex(); writerMutexes.set(key, m); }
+  return m;
+}
+
 class SqliteDriver implements SqlDriver {
   readonly dialect = SQLITE_DIALECT;
-  readonly #mutex = new Mutex();
   readonly #writes: StatementCache;
   readonly #reads: StatementCache;
 
-  constructor(private readonly writer: Connection, private readonly reader: Connection) {
+  constructor(private readonly writer: Connection, private readonly reader: Connection, private readonly mutex: Mutex) {
     this.#writes = new StatementCache(writer);
     this.#reads = reader === writer ? this.#writes : new StatementCache(reader);
   }
 
   async all(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    if (this.reader === this.writer) return this.#mutex.run(async () => this.#reads.all(sql, params));
+    if (this.reader === this.writer) return this.mutex.run(async () => this.#reads.all(sql, params));
     return this.#reads.all(sql, params);
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
-    return this.#mutex.run(async () => this.#writes.run(sql, params));
+    return this.mutex.run(async () => this.#writes.run(sql, params));
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.#mutex.run(async () => {
+    return this.mutex.run(async () => {
       let open = true;
       const check = (): void => { if (!open) throw new Error('transaction executor used after the transaction ended'); };
       const tx: SqlExecutor = {
@@ -128,15 +142,15 @@ class SqliteDriver implements SqlDriver {
   async optimize(): Promise<void> {
     // 0x10002: analyze every table whose statistics are missing or stale, with SQLite's
     // built-in analysis limit, so it stays cheap enough to run at every open.
-    await this.#mutex.run(async () => { this.writer.pragma('optimize = 0x10002'); });
+    await this.mutex.run(async () => { this.writer.pragma('optimize = 0x10002'); });
   }
 
   async analyze(): Promise<void> {
-    await this.#mutex.run(async () => { this.writer.exec('ANALYZE'); });
+    await this.mutex.run(async () => { this.writer.exec('ANALYZE'); });
   }
 
   async close(): Promise<void> {
-    await this.#mutex.run(async () => {
+    await this.mutex.run(async () => {
       this.writer.pragma('optimize');
       if (this.reader !== this.writer) this.reader.close();
       this.writer.close();
@@ -148,8 +162,8 @@ export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const writer = new Database(options.path);
   configure(writer, busyTimeoutMs, true);
-  if (options.path === ':memory:' || options.path === '') return new SqliteDriver(writer, writer);
+  if (options.path === ':memory:' || options.path === '') return new SqliteDriver(writer, writer, new Mutex());
   const reader = new Database(options.path, { readonly: true });
   configure(reader, busyTimeoutMs, false);
-  return new SqliteDriver(writer, reader);
+  return new SqliteDriver(writer, reader, writerMutex(options.path));
 }
