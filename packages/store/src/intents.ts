@@ -44,7 +44,7 @@ async function spentSerials(tx: SqlExecutor, serials: readonly string[]): Promis
   return spent;
 }
 
-/** Step 3: quota first counts only intents that will really be inserted. */
+/** Step 3: an intent counts against its CA's quota only if it will be inserted. */
 function decide(intents: readonly CertificateIntent[], left: Map<string, number>, spent: Set<string>): IntentOutcome[] {
   return intents.map((i) => {
     if (spent.has(i.serial)) return 'serial_taken';
