@@ -1,0 +1,103 @@
+/**
+ * buildApp(deps): the HTTP surfaces over one CertificateAuthority. No I/O at import and
+ * none here beyond what deps do, so tests drive it with inject() and main.ts listens.
+ *
+ *   /api/v1/*               REST API, Bearer token (openapi.json excepted)
+ *   /api/v1/openapi.json    OpenAPI 3.1, generated from the route schemas
+ *   /ca/<name>.crt          CA certificates (caIssuers), /healthz, /metrics: no auth
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { DestinationStream } from 'pino';
+import type { CertificateAuthority } from '@fleetpki/ca';
+import type { Config } from './config.js';
+import type { InProcessEvents } from './events.js';
+import { authenticationHook, httpRefusalAuditor } from './auth.js';
+import { installProblemHandlers, internalAnswer, sendProblem } from './errors.js';
+import { AppMetrics } from './metrics.js';
+import { Problem, PROBLEM_SCHEMA_ID } from './schemas/common.js';
+import { auditRoutes } from './routes/audit.js';
+import { caRoutes } from './routes/cas.js';
+import { certificateRoutes } from './routes/certificates.js';
+import { publicRoutes } from './routes/public.js';
+import { tokenRoutes } from './routes/tokens.js';
+
+export interface AppDeps {
+  readonly ca: CertificateAuthority;
+  readonly config: Config;
+  readonly events: InProcessEvents;
+  /** Where logs go; stdout when absent (tests capture them here). */
+  readonly logStream?: DestinationStream;
+}
+
+export const API_PREFIX = '/api/v1';
+
+function createFastify(deps: AppDeps): FastifyInstance {
+  const logger = { level: deps.config.logLevel, redact: ['req.headers.authorization', 'headers.authorization'] };
+  return Fastify({
+    logger: deps.logStream ? { ...logger, stream: deps.logStream } : logger,
+    bodyLimit: deps.config.limits.bodyBytes,
+    // Our ids, never the client's: they are quoted in problems and logs.
+    genReqId: () => randomUUID(),
+    // Unknown fields are refused, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
+    // Malformed URLs and the like are answered before routing; they become problems too.
+    frameworkErrors: (error, request, reply) => {
+      request.log.debug({ err: error }, 'framework error');
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+      const answer = status === 500 ? internalAnswer(request.id) : { code: 'REQUEST_INVALID' as const, status: 400, detail: 'the request is invalid', origin: 'http' as const };
+      void sendProblem(reply as unknown as FastifyReply, request as unknown as FastifyRequest, answer);
+    },
+  }) as unknown as FastifyInstance;
+}
+
+async function registerOpenApi(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.addSchema(Problem);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'FleetPKI API', version: '1', description: 'Errors are RFC 9457 application/problem+json with a stable `code` (docs/errors.md).' },
+      servers: [{ url: deps.config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'fpk_<id>_<secret> API token' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`) },
+  });
+  app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
+}
+
+function registerMetricsHooks(app: FastifyInstance, deps: AppDeps, metrics: AppMetrics): void {
+  const unsubscribe = deps.events.subscribe((e) => metrics.onEvent(e));
+  app.addHook('onClose', async () => { unsubscribe(); });
+  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = createFastify(deps);
+  const metrics = new AppMetrics();
+  app.decorateRequest('actor', null);
+  installProblemHandlers(app, {
+    bodyLimit: deps.config.limits.bodyBytes,
+    onAnswer: (code) => (code === 'INTERNAL' ? metrics.internalErrors.inc() : metrics.refusals.inc({ code })),
+    auditHttpRefusal: httpRefusalAuditor(deps.ca),
+  });
+  registerMetricsHooks(app, deps, metrics);
+  await registerOpenApi(app, deps);
+  await app.register(async (api) => {
+    api.addHook('onRequest', authenticationHook(deps.ca));
+    await api.register(certificateRoutes, { ca: deps.ca });
+    await api.register(caRoutes, { ca: deps.ca });
+    await api.register(tokenRoutes, { ca: deps.ca });
+    await api.register(auditRoutes, { ca: deps.ca });
+  }, { prefix: API_PREFIX });
+  await app.register(publicRoutes, { ca: deps.ca, metrics });
+  await app.ready();
+  return app;
+}
