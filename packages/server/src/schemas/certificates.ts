@@ -29,6 +29,7 @@ export const IssueResponse = Type.Object({
   ca: Type.String(),
   deviceId: NullableString,
 });
+export type IssueResponse = Static<typeof IssueResponse>;
 
 const summaryFields = {
   serial: Serial,
@@ -49,11 +50,13 @@ const summaryFields = {
 };
 
 export const CertificateSummary = Type.Object(summaryFields);
+export type CertificateSummary = Static<typeof CertificateSummary>;
 export const CertificateDetail = Type.Object({
   ...summaryFields,
   certificate: Type.Union([Pem, Type.Null()], { description: 'null while pending' }),
   chain: Type.Array(Pem, { description: 'issuing CA first, root last' }),
 });
+export type CertificateDetail = Static<typeof CertificateDetail>;
 
 export const SerialParams = Type.Object({ serial: Type.String({ minLength: 1, maxLength: 128 }) });
 export type SerialParams = Static<typeof SerialParams>;
@@ -75,10 +78,11 @@ export const SearchResponse = Type.Object({
   items: Type.Array(CertificateSummary),
   nextCursor: NullableString,
 });
+export type SearchResponse = Static<typeof SearchResponse>;
 
 const pem = (der: Uint8Array): string => toPem('CERTIFICATE', der);
 
-export function issueResponse(r: IssuedResult): Static<typeof IssueResponse> {
+export function issueResponse(r: IssuedResult): IssueResponse {
   const p = r.prepared;
   return {
     serial: r.serial, certificate: pem(r.certificateDer), chain: r.chainDer.map(pem),
@@ -86,7 +90,7 @@ export function issueResponse(r: IssuedResult): Static<typeof IssueResponse> {
   };
 }
 
-export function certificateSummary(r: CertificateRecord): Static<typeof CertificateSummary> {
+export function certificateSummary(r: CertificateRecord): CertificateSummary {
   return {
     serial: r.serial, status: r.status, ca: r.caName, profile: r.profile, subject: r.subject,
     subjectAltNames: [...r.subjectAltNames], deviceId: r.deviceId, notBefore: iso(r.notBefore), notAfter: iso(r.notAfter),
@@ -95,6 +99,6 @@ export function certificateSummary(r: CertificateRecord): Static<typeof Certific
   };
 }
 
-export function certificateDetail(r: CertificateRecord, chainDer: readonly Uint8Array[]): Static<typeof CertificateDetail> {
+export function certificateDetail(r: CertificateRecord, chainDer: readonly Uint8Array[]): CertificateDetail {
   return { ...certificateSummary(r), certificate: r.der ? pem(r.der) : null, chain: chainDer.map(pem) };
 }

@@ -26,6 +26,7 @@ export const CreatedToken = Type.Object({
   ...TokenView.properties,
   token: Type.String({ description: 'the bearer token; shown only in this response, store it now' }),
 });
+export type CreatedToken = Static<typeof CreatedToken>;
 
 export const TokenParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 export type TokenParams = Static<typeof TokenParams>;
