@@ -16,7 +16,7 @@ import type { InProcessEvents } from './events.js';
 import { authenticationHook, httpRefusalAuditor } from './auth.js';
 import { installProblemHandlers, internalAnswer, sendProblem } from './errors.js';
 import { AppMetrics } from './metrics.js';
-import { Problem, PROBLEM_SCHEMA_ID } from './schemas/common.js';
+import { Problem } from './schemas/common.js';
 import { auditRoutes } from './routes/audit.js';
 import { caRoutes } from './routes/cas.js';
 import { certificateRoutes } from './routes/certificates.js';
