@@ -14,7 +14,7 @@ import type { CertificateAuthority } from '@fleetpki/ca';
 import type { Config } from './config.js';
 import type { InProcessEvents } from './events.js';
 import { authenticationHook, httpRefusalAuditor } from './auth.js';
-import { installProblemHandlers, internalAnswer, sendProblem } from './errors.js';
+import { type Answer, installProblemHandlers, internalAnswer, type ProblemCode, sendProblem } from './errors.js';
 import { AppMetrics } from './metrics.js';
 import { Problem } from './schemas/common.js';
 import { auditRoutes } from './routes/audit.js';
@@ -33,7 +33,7 @@ export interface AppDeps {
 
 export const API_PREFIX = '/api/v1';
 
-function createFastify(deps: AppDeps): FastifyInstance {
+function createFastify(deps: AppDeps, onAnswer: (code: ProblemCode) => void): FastifyInstance {
   const logger = { level: deps.config.logLevel, redact: ['req.headers.authorization', 'headers.authorization'] };
   return Fastify({
     logger: deps.logStream ? { ...logger, stream: deps.logStream } : logger,
@@ -42,11 +42,13 @@ function createFastify(deps: AppDeps): FastifyInstance {
     genReqId: () => randomUUID(),
     // Unknown fields are refused, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
-    // Malformed URLs and the like are answered before routing; they become problems too.
+    // Malformed URLs are answered before routing (no error handler runs); they become problems too.
     frameworkErrors: (error, request, reply) => {
       request.log.debug({ err: error }, 'framework error');
-      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-      const answer = status === 500 ? internalAnswer(request.id) : { code: 'REQUEST_INVALID' as const, status: 400, detail: 'the request is invalid', origin: 'http' as const };
+      const answer: Answer = error.statusCode && error.statusCode < 500
+        ? { code: 'REQUEST_INVALID', status: 400, detail: error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : 'the request is invalid', origin: 'http' }
+        : internalAnswer(request.id);
+      onAnswer(answer.code);
       void sendProblem(reply as unknown as FastifyReply, request as unknown as FastifyRequest, answer);
     },
   }) as unknown as FastifyInstance;
@@ -80,14 +82,11 @@ function registerMetricsHooks(app: FastifyInstance, deps: AppDeps, metrics: AppM
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = createFastify(deps);
   const metrics = new AppMetrics();
+  const onAnswer = (code: ProblemCode): void => (code === 'INTERNAL' ? metrics.internalErrors.inc() : metrics.refusals.inc({ code }));
+  const app = createFastify(deps, onAnswer);
   app.decorateRequest('actor', null);
-  installProblemHandlers(app, {
-    bodyLimit: deps.config.limits.bodyBytes,
-    onAnswer: (code) => (code === 'INTERNAL' ? metrics.internalErrors.inc() : metrics.refusals.inc({ code })),
-    auditHttpRefusal: httpRefusalAuditor(deps.ca),
-  });
+  installProblemHandlers(app, { bodyLimit: deps.config.limits.bodyBytes, onAnswer, auditHttpRefusal: httpRefusalAuditor(deps.ca) });
   registerMetricsHooks(app, deps, metrics);
   await registerOpenApi(app, deps);
   await app.register(async (api) => {

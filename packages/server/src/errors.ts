@@ -109,6 +109,8 @@ export function internalAnswer(requestId: string): Answer {
 /** Sends the problem as a pre-serialized string, so no route response schema reshapes it. */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, answer: Answer): FastifyReply {
   if (answer.status === 401) reply.header('www-authenticate', 'Bearer realm="fleetpki"');
+  // Also set here: framework errors (a malformed URL) skip the onSend hook that usually does it.
+  reply.header('x-request-id', request.id);
   return reply.code(answer.status).type(PROBLEM_MEDIA_TYPE).send(JSON.stringify(problemOf(answer, request.id)));
 }
 

@@ -76,6 +76,7 @@ describe('HTTP-level problems', () => {
 
   const cases = [
     { name: 'an unknown route', req: { url: '/api/v2/nothing' }, status: 404, code: 'NOT_FOUND' },
+    { name: 'a malformed URL', req: { url: '/api/v1/certificates/%E0%A4%A' }, status: 400, code: 'REQUEST_INVALID' },
     { name: 'an XML body', req: { method: 'POST' as const, url: '/api/v1/certificates', headers: { 'content-type': 'application/xml' }, payload: '<csr/>' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
     { name: 'broken JSON', req: { method: 'POST' as const, url: '/api/v1/certificates', headers: { 'content-type': 'application/json' }, payload: '{"csr":' }, status: 400, code: 'REQUEST_INVALID' },
     { name: 'a JSON array body', req: { method: 'POST' as const, url: '/api/v1/certificates', payload: [1, 2] }, status: 400, code: 'REQUEST_INVALID' },
