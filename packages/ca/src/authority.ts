@@ -50,6 +50,9 @@ export class CertificateAuthority {
   listApiTokens(actor: Actor) { return listApiTokens(this.deps, actor); }
   revokeApiToken(actor: Actor, id: string) { return revokeApiToken(this.deps, actor, id); }
 
+  /** Cheap liveness check of the store, for /healthz. */
+  async checkHealth(): Promise<void> { await this.deps.store.getSetting('hierarchy'); }
+
   verifyAuditLog(actor: Actor) { return verifyAuditLog(this.deps, actor); }
   /** For servers: audit a refusal that happened before a use case ran (e.g. a bad token). */
   recordRefusal(actor: Actor, action: string, target: string | null, e: ServiceError) {

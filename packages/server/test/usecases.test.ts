@@ -111,7 +111,10 @@ test('roles: an auditor may read but not issue; refusals are audited', async () 
     assert.equal(await codeOf(d.ca.issueCertificate(auditor, { csrDer: await csr(), profile: 'device-operational', deviceId: 'x' })), 'FORBIDDEN');
     assert.equal(await codeOf(d.ca.createApiToken({ id: 'token:op', role: 'operator' }, { name: 'x', role: 'admin' })), 'FORBIDDEN');
     assert.equal((await d.ca.listCas(auditor)).length, 2);
-    assert.deepEqual(await auditCodes(d), ['FORBIDDEN', 'FORBIDDEN']);
+    assert.equal(await codeOf(d.ca.listApiTokens({ id: 'token:op', role: 'operator' })), 'FORBIDDEN');
+    assert.deepEqual(await auditCodes(d), ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    // A root never issues online: refused by role before its (absent) key is looked for.
+    assert.equal(await codeOf(d.ca.issueCertificate(SYSTEM_ACTOR, { csrDer: await csr(), profile: 'device-operational', caName: 'dev-root', deviceId: 'x' })), 'PROFILE_NOT_ALLOWED');
     const { token, record } = await d.ca.createApiToken(SYSTEM_ACTOR, { name: 'line 1', role: 'operator' });
     assert.deepEqual(await d.ca.authenticate(token), { id: `token:${record.id}`, role: 'operator' });
     await d.ca.revokeApiToken(SYSTEM_ACTOR, record.id);

@@ -2,12 +2,12 @@
 import { AuditChainVerifier, type AuditVerification } from '@fleetpki/core';
 import type { CaDeps } from '../context.js';
 import type { Actor } from '../auth/permissions.js';
-import { authorize } from '../auth/authorize.js';
+import { authorizeAudited } from '../auth/authorize.js';
 
 const PAGE = 5000;
 
 export async function verifyAuditLog(deps: CaDeps, actor: Actor): Promise<AuditVerification> {
-  authorize(actor, 'audit.read');
+  await authorizeAudited(deps, actor, 'audit.read', 'audit.verify');
   const head = await deps.store.auditHead();
   const verifier = new AuditChainVerifier();
   for (let after = 0; ;) {

@@ -8,7 +8,7 @@ import type { CaDeps } from '../context.js';
 import type { ApiTokenRecord, Role } from '../ports/store.js';
 import { successEvent } from '../audit/audit-log.js';
 import { type Actor } from './permissions.js';
-import { audited, authorize } from './authorize.js';
+import { audited, authorize, authorizeAudited } from './authorize.js';
 
 const ROLES: readonly Role[] = ['admin', 'operator', 'auditor'];
 const TOKEN_FORMAT = /^fpk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -45,7 +45,7 @@ export async function authenticateToken(deps: CaDeps, token: string | undefined)
 }
 
 export async function listApiTokens(deps: CaDeps, actor: Actor): Promise<ApiTokenRecord[]> {
-  authorize(actor, 'token.manage');
+  await authorizeAudited(deps, actor, 'token.manage', 'token.list');
   return deps.store.listApiTokens();
 }
 

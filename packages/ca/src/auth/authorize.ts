@@ -10,6 +10,16 @@ export function authorize(actor: Actor, permission: Permission): void {
   }
 }
 
+/** authorize() for reads: a refusal is audited too (reads that succeed are not). */
+export async function authorizeAudited(deps: CaDeps, actor: Actor, permission: Permission, action: string, target: string | null = null): Promise<void> {
+  try {
+    authorize(actor, permission);
+  } catch (e) {
+    await deps.store.appendAudit([refusalEvent(deps.clock.now(), actor, action, target, e as ServiceError)]);
+    throw e;
+  }
+}
+
 /**
  * Runs a use case; any ServiceError (or core PkiError) it throws is audited as a refusal
  * under `action` and rethrown. Other errors are bugs or outages and propagate untouched.

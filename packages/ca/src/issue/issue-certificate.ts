@@ -56,11 +56,12 @@ export class CertificateIssuer {
       authorize(actor, 'certificate.issue');
       const profile = this.deps.settings.profiles.get(input.profile);
       if (!profile) throw new ServiceError('PROFILE_NOT_FOUND', `no profile named ${input.profile}`, { profile: input.profile });
-      const issuer = await this.issuers.get(await this.#resolveCa(input.caName));
-      if (!MAY_ISSUE[issuer.record.role](profile)) {
-        throw new ServiceError('PROFILE_NOT_ALLOWED', `CA ${issuer.record.name} (${issuer.record.role}) does not issue ${profile.name} certificates`,
-          { ca: issuer.record.name, profile: profile.name });
+      const caName = await this.#resolveCa(input.caName);
+      const ca = await this.issuers.record(caName);
+      if (!MAY_ISSUE[ca.role](profile)) {
+        throw new ServiceError('PROFILE_NOT_ALLOWED', `CA ${ca.name} (${ca.role}) does not issue ${profile.name} certificates`, { ca: ca.name, profile: profile.name });
       }
+      const issuer = await this.issuers.get(caName);
       // 2. proof of possession
       const csr = options.prevalidated ? parseCsr(input.csrDer) : parseAndVerifyCsr(input.csrDer);
       // 3-7. prepare, record intent, sign, record issued, publish

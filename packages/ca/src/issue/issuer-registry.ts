@@ -21,7 +21,22 @@ export const deviceUriPrefix = (namespace: string): string => `device://${namesp
 
 export class IssuerRegistry {
   readonly #cache = new Map<string, Promise<OnlineIssuer>>();
+  readonly #records = new Map<string, Promise<CaRecord>>();
   constructor(private readonly deps: CaDeps) {}
+
+  /** The CA record alone (no key opened), or CA_NOT_FOUND: for checks that come before signing. */
+  record(name: string): Promise<CaRecord> {
+    let hit = this.#records.get(name);
+    if (!hit) {
+      hit = this.deps.store.getCa(name).then((r) => {
+        if (!r) throw new ServiceError('CA_NOT_FOUND', `no CA named ${name}`, { ca: name });
+        return r;
+      });
+      this.#records.set(name, hit);
+      hit.catch(() => this.#records.delete(name));
+    }
+    return hit;
+  }
 
   /** The active CA `name`, or CA_NOT_FOUND / CA_NOT_ACTIVE / KEY_UNAVAILABLE. */
   get(name: string): Promise<OnlineIssuer> {
@@ -29,18 +44,17 @@ export class IssuerRegistry {
     if (!hit) {
       hit = this.#load(name);
       this.#cache.set(name, hit);
-      hit.catch(() => this.#cache.delete(name));
+      hit.catch(() => { this.#cache.delete(name); this.#records.delete(name); });
     }
     return hit;
   }
 
   invalidate(name?: string): void {
-    if (name === undefined) this.#cache.clear(); else this.#cache.delete(name);
+    if (name === undefined) { this.#cache.clear(); this.#records.clear(); } else { this.#cache.delete(name); this.#records.delete(name); }
   }
 
   async #load(name: string): Promise<OnlineIssuer> {
-    const record = await this.deps.store.getCa(name);
-    if (!record) throw new ServiceError('CA_NOT_FOUND', `no CA named ${name}`, { ca: name });
+    const record = await this.record(name);
     if (record.status !== 'active' || !record.certificateDer) throw new ServiceError('CA_NOT_ACTIVE', `CA ${name} is ${record.status}`, { ca: name });
     if (!record.key) throw new ServiceError('KEY_UNAVAILABLE', `CA ${name} is offline: its key is not held by this server`, { ca: name });
     const signer = await this.deps.keys.open(record.key);

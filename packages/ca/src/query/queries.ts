@@ -3,7 +3,7 @@ import { ServiceError } from '../errors.js';
 import type { CaDeps } from '../context.js';
 import type { CaRecord, CertificateQuery, CertificateRecord, Page } from '../ports/store.js';
 import type { Actor } from '../auth/permissions.js';
-import { authorize } from '../auth/authorize.js';
+import { authorizeAudited } from '../auth/authorize.js';
 
 export interface CertificateView {
   readonly record: CertificateRecord;
@@ -25,25 +25,25 @@ export async function caChain(deps: CaDeps, caName: string): Promise<Uint8Array[
 }
 
 export async function getCertificate(deps: CaDeps, actor: Actor, serial: string): Promise<CertificateView> {
-  authorize(actor, 'certificate.read');
+  await authorizeAudited(deps, actor, 'certificate.read', 'certificate.read', serial);
   const record = await deps.store.getCertificate(normalizeSerial(serial));
   if (!record) throw new ServiceError('CERTIFICATE_NOT_FOUND', `no certificate with serial ${serial}`);
   return { record, chainDer: await caChain(deps, record.caName) };
 }
 
 export async function searchCertificates(deps: CaDeps, actor: Actor, query: CertificateQuery): Promise<Page<CertificateRecord>> {
-  authorize(actor, 'certificate.read');
+  await authorizeAudited(deps, actor, 'certificate.read', 'certificate.search');
   if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 1000) throw new ServiceError('REQUEST_INVALID', 'limit must be 1..1000');
   return deps.store.searchCertificates(query);
 }
 
 export async function listCas(deps: CaDeps, actor: Actor): Promise<CaRecord[]> {
-  authorize(actor, 'ca.read');
+  await authorizeAudited(deps, actor, 'ca.read', 'ca.read');
   return deps.store.listCas();
 }
 
 export async function getCa(deps: CaDeps, actor: Actor, name: string): Promise<CaRecord> {
-  authorize(actor, 'ca.read');
+  await authorizeAudited(deps, actor, 'ca.read', 'ca.read', name);
   const ca = await deps.store.getCa(name);
   if (!ca) throw new ServiceError('CA_NOT_FOUND', `no CA named ${name}`);
   return ca;

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { type CertificateAuthority, HIERARCHY_SETTING, ServiceError, SYSTEM_ACTOR } from '@fleetpki/ca';
+import { type CertificateAuthority, ServiceError, SYSTEM_ACTOR } from '@fleetpki/ca';
 import type { AppMetrics } from '../metrics.js';
 import { withProblems } from '../schemas/common.js';
 import { CaParams } from '../schemas/cas.js';
@@ -21,7 +21,7 @@ async function storeAnswers(ca: CertificateAuthority): Promise<void> {
     timer = setTimeout(() => reject(new Error(`store did not answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
   });
   try {
-    await Promise.race([ca.deps.store.getSetting(HIERARCHY_SETTING), timeout]);
+    await Promise.race([ca.checkHealth(), timeout]);
   } finally {
     clearTimeout(timer);
   }
