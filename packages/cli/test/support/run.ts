@@ -42,6 +42,8 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
     child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    // A child that exits without reading stdin makes the write fail with EPIPE; that is fine.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }
