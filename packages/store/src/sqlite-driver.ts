@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import type { Database as Connection, Statement } from 'better-sqlite3';
 import { normalizeRow, type Dialect, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
 import { Mutex } from './mutex.js';
+import { BACKSTOP_CHECKPOINT_PAGES, DEFAULT_CHECKPOINT_PAGES, startCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 export const SQLITE_DIALECT: Dialect = Object.freeze({
   name: 'sqlite',
@@ -29,6 +30,8 @@ export interface SqliteDriverOptions {
   readonly path: string;
   /** How long a statement waits for another process's lock before SQLITE_BUSY. */
   readonly busyTimeoutMs?: number;
+  /** Checkpoint the WAL from a worker thread (sqlite-checkpointer.ts); default true for files. */
+  readonly backgroundCheckpoint?: boolean;
 }
 
 /** Page cache per connection, in KiB (negative cache_size means KiB in SQLite). */
@@ -51,6 +54,8 @@ function configure(db: Connection, busyTimeoutMs: number, writer: boolean): void
   // fsync per commit and cap group commit at the disk's flush rate.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // After a checkpoint has reset the WAL, cut the file back to this size (bytes).
+  db.pragma('journal_size_limit = 67108864');
 }
 
 function toBindable(params: readonly SqlValue[]): unknown[] {
@@ -103,7 +108,10 @@ class SqliteDriver implements SqlDriver {
   readonly #writes: StatementCache;
   readonly #reads: StatementCache;
 
-  constructor(private readonly writer: Connection, private readonly reader: Connection, private readonly mutex: Mutex) {
+  constructor(
+    private readonly writer: Connection, private readonly reader: Connection, private readonly mutex: Mutex,
+    private readonly checkpointer: SqliteCheckpointer | null = null,
+  ) {
     this.#writes = new StatementCache(writer);
     this.#reads = reader === writer ? this.#writes : new StatementCache(reader);
   }
@@ -150,6 +158,7 @@ class SqliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.close();
     await this.mutex.run(async () => {
       this.writer.pragma('optimize');
       if (this.reader !== this.writer) this.reader.close();
@@ -165,5 +174,12 @@ export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   if (options.path === ':memory:' || options.path === '') return new SqliteDriver(writer, writer, new Mutex());
   const reader = new Database(options.path, { readonly: true });
   configure(reader, busyTimeoutMs, false);
-  return new SqliteDriver(writer, reader, writerMutex(options.path));
+  let checkpointer: SqliteCheckpointer | null = null;
+  if (options.backgroundCheckpoint ?? true) {
+    writer.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer(options.path, busyTimeoutMs, () => {
+      if (writer.open) writer.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINT_PAGES}`);
+    });
+  }
+  return new SqliteDriver(writer, reader, writerMutex(options.path), checkpointer);
 }
