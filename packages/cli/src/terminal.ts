@@ -2,34 +2,46 @@
 import { userInfo } from 'node:os';
 import type { Io } from './io.js';
 
+/** Typed-ahead input not yet consumed: a pasted "pass\rpass\r" answers two prompts. */
+let typedAhead = '';
+
+/** Takes one line off `typedAhead` when a whole line is there; backspace edits it. */
+function takeLine(): string | null {
+  const end = typedAhead.search(/[\r\n\u0004]/);
+  if (end < 0) return null;
+  const raw = typedAhead.slice(0, end);
+  typedAhead = typedAhead.slice(end + 1).replace(/^\n/, '');
+  let line = '';
+  for (const ch of raw) line = ch === '\u007f' || ch === '\b' ? line.slice(0, -1) : line + ch;
+  return line;
+}
+
 /**
  * Reads one line from the terminal in raw mode so nothing is echoed (a passphrase must
- * not appear on screen or in scrollback). Ctrl-C aborts the process like it would anyway.
+ * not appear on screen or in scrollback). Ctrl-C aborts, as it would without raw mode.
  */
 function readHidden(question: string): Promise<string> {
   const stdin = process.stdin;
   process.stderr.write(question);
   return new Promise((resolve) => {
-    let line = '';
-    stdin.setRawMode(true);
-    stdin.resume();
-    stdin.setEncoding('utf8');
-    const onData = (chunk: string): void => {
-      for (const ch of chunk) {
-        if (ch === '\u0003') { process.stderr.write('\n'); process.exit(130); }
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
-          stdin.setRawMode(false);
-          stdin.pause();
-          stdin.off('data', onData);
-          process.stderr.write('\n');
-          resolve(line);
-          return;
-        }
-        if (ch === '\u007f' || ch === '\b') line = line.slice(0, -1);
-        else line += ch;
-      }
+    const finish = (line: string): void => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      resolve(line);
     };
+    const onData = (chunk: string): void => {
+      if (chunk.includes('\u0003')) { stdin.setRawMode(false); process.stderr.write('\n'); process.exit(130); }
+      typedAhead += chunk;
+      const line = takeLine();
+      if (line !== null) finish(line);
+    };
+    stdin.setRawMode(true);
+    stdin.setEncoding('utf8');
     stdin.on('data', onData);
+    const ready = takeLine();
+    if (ready !== null) finish(ready); else stdin.resume();
   });
 }
 
