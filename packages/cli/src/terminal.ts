@@ -7,8 +7,9 @@ let typedAhead = '';
 
 /** Takes one line off `typedAhead` when a whole line is there; backspace edits it. */
 function takeLine(): string | null {
-  const end = typedAhead.search(/[\r\n\u0004]/);
-  if (end < 0) return null;
+  const ends = ['\r', '\n', '\u0004'].map((c) => typedAhead.indexOf(c)).filter((i) => i >= 0);
+  if (ends.length === 0) return null;
+  const end = Math.min(...ends);
   const raw = typedAhead.slice(0, end);
   typedAhead = typedAhead.slice(end + 1).replace(/^\n/, '');
   let line = '';
@@ -22,6 +23,9 @@ function takeLine(): string | null {
  */
 function readHidden(question: string): Promise<string> {
   const stdin = process.stdin;
+  // Raw mode first, then the question: an answer typed the moment the prompt shows must
+  // not reach the terminal's own echo.
+  stdin.setRawMode(true);
   process.stderr.write(question);
   return new Promise((resolve) => {
     const finish = (line: string): void => {
@@ -37,7 +41,6 @@ function readHidden(question: string): Promise<string> {
       const line = takeLine();
       if (line !== null) finish(line);
     };
-    stdin.setRawMode(true);
     stdin.setEncoding('utf8');
     stdin.on('data', onData);
     const ready = takeLine();
