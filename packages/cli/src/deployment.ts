@@ -41,11 +41,11 @@ async function passphraseEnv(config: Config, io: Io, keys: boolean): Promise<Env
 
 export async function withDeployment<T>(flags: DeploymentFlags, io: Io, use: OpenFor, run: (d: Deployment) => Promise<T>): Promise<T> {
   const config = loadConfig({ ...(flags.data ? { data: flags.data } : {}), ...(flags.config ? { config: flags.config } : {}) }, io.env);
-  if (!existsSync(config.dataDir)) {
-    if (!use.create) throw new CliError('DATA_NOT_FOUND', `data folder ${config.dataDir} does not exist (pass --data, or set FLEETPKI_DATA)`);
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  }
+  const missing = !existsSync(config.dataDir);
+  if (missing && !use.create) throw new CliError('DATA_NOT_FOUND', `data folder ${config.dataDir} does not exist (pass --data, or set FLEETPKI_DATA)`);
+  // The passphrase first: a refusal leaves no empty data folder behind.
   const env = await passphraseEnv(config, io, use.keys);
+  if (missing) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const deployment = await openDeployment({ config, env, initialize: false });
   try {
     return await run(deployment);

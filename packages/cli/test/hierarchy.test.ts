@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { buildHierarchy, NAMESPACE, tempDir, type Hierarchy } from './support/hierarchy.js';
 import { certtoolVerify, makeCsr, makeKey, opensslVerify, requireCerttool, withoutLast, x509Text } from './support/peers.js';
 import { cli, cliOk, PUBLIC_URL, toolOk } from './support/run.js';
+import { startServer, stopServer } from './support/server.js';
 
 interface Issued {
   readonly name: string;
@@ -184,5 +185,30 @@ describe('production hierarchy through the CLI', { timeout: 120_000 }, () => {
     // HardwareModuleName ::= SEQUENCE { hwType OBJECT IDENTIFIER, hwSerialNum OCTET STRING }
     // 06 0a 2b0601040183b2030101 is hwType 1.3.6.1.4.1.55555.1.1; 04 05 is hwSerialNum.
     assert.match(info, new RegExp(`otherName DER: 3013060a2b0601040183b20301010405${HW_SERIAL}\\n`));
+  });
+
+  it('serve runs on the production folder: an operator token issues from the manufacturer CA, a revoked one is refused', async () => {
+    const server = await startServer(h.data, PUBLIC_URL, {});
+    try {
+      assert.doesNotMatch(server.stdout, /development CA hierarchy/);
+      const created = JSON.parse((await cliOk(['token', 'create', '--data', h.data, '--name', 'factory line 3', '--role', 'operator', '--json'])).stdout) as { id: string; token: string };
+      const csr = await makeCsr(h.dir, 'remote', await makeKey(h.dir, 'remote'), { subject: '/CN=Device 0002' });
+      const leaf = join(h.dir, 'remote.crt.pem');
+      const chain = join(h.dir, 'remote.chain.pem');
+      const remote = (token: string, extra: readonly string[] = []) => cli(['cert', 'issue', '--url', server.url, '--token', token, '--csr', csr,
+        '--profile', 'device-operational', '--ca', h.manufacturer, '--device-id', '0002', ...extra]);
+      const issued = await remote(created.token, ['--out', leaf, '--chain-out', chain]);
+      assert.equal(issued.code, 0, issued.stderr);
+      const v = await opensslVerify(h.rootCert, withoutLast(readFileSync(chain, 'utf8'), join(h.dir, 'remote.int.pem')), leaf, ['-purpose', 'sslclient']);
+      assert.equal(v.stdout.trim(), `${leaf}: OK`, v.stderr);
+      const tokens = JSON.parse((await cliOk(['token', 'list', '--data', h.data, '--json'])).stdout) as { id: string; role: string; revokedAt: string | null }[];
+      assert.deepEqual(tokens.map((t) => [t.id, t.role, t.revokedAt]), [[created.id, 'operator', null]]);
+      await cliOk(['token', 'revoke', created.id, '--data', h.data]);
+      const refused = await remote(created.token);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /^error UNAUTHENTICATED: /);
+    } finally {
+      assert.equal(await stopServer(server, 'SIGINT'), 0, server.stderr);
+    }
   });
 });

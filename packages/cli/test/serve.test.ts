@@ -5,15 +5,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { toPem } from '@fleetpki/core';
 import { loadConfig, openDeployment } from '@fleetpki/server';
 import { tempDir } from './support/hierarchy.js';
 import { makeCsr, makeKey, opensslVerify, x509Text } from './support/peers.js';
-import { baseEnv, BIN, cli, cliOk } from './support/run.js';
+import { cli, cliOk } from './support/run.js';
+import { closedPort, startServer, stopServer, type Server } from './support/server.js';
 
 const DEV_PUBLIC_URL = 'http://pki.dev.example';
 
@@ -59,44 +58,6 @@ describe('serve --check-config', { timeout: 60_000 }, () => {
   });
 });
 
-/** A port nothing listens on: bound once by us, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server { readonly child: ChildProcess; readonly url: string; stdout: string; stderr: string }
-
-/** Starts `fleetpki serve` on a free port and waits for its ready line. */
-function startServer(data: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--listen', '127.0.0.1:0', '--public-url', DEV_PUBLIC_URL],
-      { env: baseEnv({ FLEETPKI_CA_PASSPHRASE: undefined }), stdio: ['ignore', 'pipe', 'pipe'] });
-    const server = { child, url: '', stdout: '', stderr: '' };
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`serve did not start:\n${server.stdout}\n${server.stderr}`)); }, 20_000);
-    child.stderr!.on('data', (d: Buffer) => { server.stderr += d.toString(); });
-    child.stdout!.on('data', (d: Buffer) => {
-      server.stdout += d.toString();
-      const m = /FleetPKI ready at (http:\/\/\S+)/.exec(server.stdout);
-      if (m) { clearTimeout(timer); resolve(Object.assign(server, { url: m[1]! })); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}:\n${server.stdout}\n${server.stderr}`)); });
-  });
-}
-
-function stopServer(s: Server, signal: NodeJS.Signals): Promise<number | null> {
-  return new Promise((resolve) => {
-    s.child.removeAllListeners('exit');
-    const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
-    s.child.on('exit', (code) => { clearTimeout(timer); resolve(code); });
-    s.child.kill(signal);
-  });
-}
-
 describe('serve on an empty data folder, and cert issue through it', { timeout: 120_000 }, () => {
   let dir: string;
   let data: string;
@@ -110,7 +71,7 @@ describe('serve on an empty data folder, and cert issue through it', { timeout: 
   before(async () => {
     dir = tempDir('serve');
     data = join(dir, 'data');
-    server = await startServer(data);
+    server = await startServer(data, DEV_PUBLIC_URL);
     token = readFileSync(join(data, 'admin-token'), 'utf8').trim();
     csr = await makeCsr(dir, 'device', await makeKey(dir, 'device'), { subject: '/CN=Device r' });
   });
