@@ -60,6 +60,16 @@ describe('errors and exit codes', { timeout: 120_000 }, () => {
     assertFails(await cli(['cert', 'issue', '--data', h.data, '--csr', join(h.dir, 'missing.csr'), '--profile', 'device-operational']), 'FILE_UNREADABLE');
   });
 
+  it('ca sign checks the proof of possession: a CSR whose signature does not verify is CSR_SIGNATURE_INVALID', async () => {
+    const der = Buffer.from(readFileSync(h.issuingCsr, 'utf8').split('\n').filter((l) => l && !l.startsWith('-----')).join(''), 'base64');
+    der[der.length - 1]! ^= 0x01; // last octet of the ECDSA signature's s: still DER, no longer valid
+    const forged = join(h.dir, 'forged.csr.pem');
+    writeFileSync(forged, `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`);
+    const out = join(h.dir, 'forged.crt.pem');
+    assertFails(await cli(['ca', 'sign', '--root', h.rootDir, '--csr', forged, '--out', out]), 'CSR_SIGNATURE_INVALID');
+    assert.throws(() => readFileSync(out));
+  });
+
   it('an unknown profile: PROFILE_NOT_FOUND', async () => {
     const r = await cli(['cert', 'issue', '--data', h.data, '--csr', csr, '--profile', 'no-such-profile']);
     assertFails(r, 'PROFILE_NOT_FOUND');
