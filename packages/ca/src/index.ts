@@ -26,5 +26,6 @@ export { checkCaChain } from './hierarchy/chain.js';
 export { CA_NAME_PATTERN } from './hierarchy/ca-record.js';
 export { namespaceConstraints, type ManufacturerCaInput } from './hierarchy/manufacturer-ca.js';
 export type { ImportCaInput, IssuingCaRequestInput } from './hierarchy/issuing-ca.js';
-export { DEV_NAMES, HIERARCHY_SETTING } from './hierarchy/dev-hierarchy.js';
+export { DEV_NAMES } from './hierarchy/dev-hierarchy.js';
+export { DEVELOPMENT_HIERARCHY, HIERARCHY_SETTING, PRODUCTION_HIERARCHY } from './hierarchy/settings.js';
 export { normalizeSerial, type CertificateView } from './query/queries.js';

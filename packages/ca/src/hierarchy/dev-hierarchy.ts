@@ -17,8 +17,8 @@ import { statusUrls } from '../issue/status-urls.js';
 import { DEFAULT_CA_SETTING } from '../issue/issue-certificate.js';
 import { createRootCertificate, signSubordinateCa } from './ca-certificates.js';
 import { newCaRecord } from './ca-record.js';
+import { DEVELOPMENT_HIERARCHY, HIERARCHY_SETTING } from './settings.js';
 
-export const HIERARCHY_SETTING = 'hierarchy';
 export const DEV_NAMES = { root: 'dev-root', issuing: 'dev-issuing', ocsp: 'dev-ocsp' } as const;
 const DEV_SUBJECTS = {
   root: 'CN=FleetPKI Development Root,O=FleetPKI Development',
@@ -68,5 +68,5 @@ export async function createDevelopmentHierarchy(deps: CaDeps, issuers: IssuerRe
     [successEvent(now, actor, 'signer.create', DEV_NAMES.ocsp, { serial: issued.serial })]);
   // 4. done: the marker is written last
   await deps.store.setSetting(DEFAULT_CA_SETTING, DEV_NAMES.issuing);
-  await deps.store.setSetting(HIERARCHY_SETTING, 'development');
+  await deps.store.setSetting(HIERARCHY_SETTING, DEVELOPMENT_HIERARCHY);
 }

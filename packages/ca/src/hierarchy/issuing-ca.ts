@@ -15,6 +15,8 @@ import { audited, authorize } from '../auth/authorize.js';
 import { successEvent } from '../audit/audit-log.js';
 import { checkCaChain } from './chain.js';
 import { checkCaName, newCaRecord } from './ca-record.js';
+import { DEFAULT_CA_SETTING } from '../issue/issue-certificate.js';
+import { HIERARCHY_SETTING, PRODUCTION_HIERARCHY } from './settings.js';
 
 export interface IssuingCaRequestInput {
   readonly name: string;
@@ -32,6 +34,9 @@ export async function createIssuingCaRequest(deps: CaDeps, actor: Actor, input: 
     const csrDer = await buildCsr({ subject }, signer);
     const now = deps.clock.now();
     const record = newCaRecord({ name: input.name, role: 'issuing', status: 'pending', subject: formatName(subject), createdAt: now, csrDer, key });
+    // Mark the store as holding a production hierarchy before its first CA, so that a
+    // server start never mistakes it for an interrupted development hierarchy.
+    if (!(await deps.store.getSetting(HIERARCHY_SETTING))) await deps.store.setSetting(HIERARCHY_SETTING, PRODUCTION_HIERARCHY);
     await deps.store.createCa(record, [successEvent(now, actor, 'ca.create', input.name, { role: 'issuing', status: 'pending', subject: record.subject })]);
     return { record, csrDer };
   });
@@ -78,6 +83,8 @@ export async function importCaCertificate(deps: CaDeps, actor: Actor, input: Imp
     await deps.store.updateCa(input.name, patch, [successEvent(now, actor, 'ca.import', input.name, {
       sha256: certificateSha256(input.certificateDer), root: rootName, notAfter: cert!.notAfter.toISOString(),
     })]);
+    // The first CA imported becomes the default for requests that name none.
+    if (!(await deps.store.getSetting(DEFAULT_CA_SETTING))) await deps.store.setSetting(DEFAULT_CA_SETTING, input.name);
     deps.events.publish({ type: 'ca.changed', caName: input.name });
     return { ...record, ...patch };
   });

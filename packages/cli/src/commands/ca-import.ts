@@ -25,9 +25,7 @@ async function importCa(flags: Flags, io: Io): Promise<void> {
   const chainDer = readCertificateBundle(flags.chain);
   const { record, isDefault } = await withDeployment(flags, io, { keys: true }, async (d) => {
     const imported = await d.ca.importCaCertificate(cliActor(io), { name: flags.name, certificateDer, chainDer });
-    const current = await d.store.getSetting(DEFAULT_CA_SETTING);
-    if (!current) await d.store.setSetting(DEFAULT_CA_SETTING, flags.name);
-    return { record: imported, isDefault: !current || current === flags.name };
+    return { record: imported, isDefault: (await d.store.getSetting(DEFAULT_CA_SETTING)) === flags.name };
   });
   new Output(io, flags.json === true).result({ ...caView(record), isDefault }, (v) => [
     ...caLines(v), ...(v.isDefault ? [`${v.name} is the default CA of this deployment`] : []),

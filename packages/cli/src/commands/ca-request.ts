@@ -5,7 +5,6 @@
  * This is usually the first command run on a production data folder, so it creates it.
  */
 import type { Command } from 'commander';
-import { HIERARCHY_SETTING } from '@fleetpki/ca';
 import { toPem, type KeyType } from '@fleetpki/core';
 import { cliActor, withDeployment } from '../deployment.js';
 import type { Io } from '../io.js';
@@ -20,18 +19,9 @@ interface Flags extends DeploymentFlags {
   readonly json?: boolean;
 }
 
-/**
- * Marks the folder as holding a production hierarchy, so `serve` starts on it instead of
- * taking the CAs for a half-made development hierarchy.
- */
-export const PRODUCTION_HIERARCHY = 'production';
-
 async function request(flags: Flags, io: Io): Promise<void> {
-  const { record, csrDer } = await withDeployment(flags, io, { create: true, keys: true }, async (d) => {
-    const result = await d.ca.createIssuingCaRequest(cliActor(io), { name: flags.name, subject: flags.subject, keyType: flags.keyType });
-    if (!(await d.store.getSetting(HIERARCHY_SETTING))) await d.store.setSetting(HIERARCHY_SETTING, PRODUCTION_HIERARCHY);
-    return result;
-  });
+  const { record, csrDer } = await withDeployment(flags, io, { create: true, keys: true }, (d) =>
+    d.ca.createIssuingCaRequest(cliActor(io), { name: flags.name, subject: flags.subject, keyType: flags.keyType }));
   const csr = toPem('CERTIFICATE REQUEST', csrDer);
   const output = new Output(io, flags.json === true);
   if (flags.out) writePublicFile(flags.out, csr);
