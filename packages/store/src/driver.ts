@@ -49,7 +49,7 @@ export interface SqlDriver extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Lets the engine refresh planner statistics (cheap; safe to call at open). */
   optimize(): Promise<void>;
-  /** Full statistics refresh, e.g. after a bulk load. */
+  /** Full statistics refresh (PostgreSQL: VACUUM ANALYZE), e.g. after a bulk load. */
   analyze(): Promise<void>;
   close(): Promise<void>;
 }

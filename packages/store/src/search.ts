@@ -1,66 +1,22 @@
 /**
- * searchCertificates: filtered, keyset-paginated listing. Every filter is an equality or a
- * range on an indexed column, and each index ends in id (migrations.ts), so a page is an
- * index range scan that stops after `limit + 1` rows, not a sort of everything matching.
+ * searchCertificates: filtered, keyset-paginated listing (the SQL is in search-sql.ts).
+ * Newest first (id DESC); with expiresBefore, soonest-expiring first (not_after, id).
  */
 import type { CertificateQuery, CertificateRecord, Page } from '@fleetpki/ca';
-import { CERTIFICATE_COLUMNS, toCertificate } from './certificate-row.js';
+import { toCertificate } from './certificate-row.js';
 import { num } from './columns.js';
-import { decodeCursor, encodeCursor, type Cursor, type SearchOrder } from './cursor.js';
-import type { SqlExecutor, SqlValue } from './driver.js';
+import { decodeCursor, encodeCursor, type SearchOrder } from './cursor.js';
+import type { Row, SqlExecutor } from './driver.js';
 import { requestInvalid } from './errors.js';
+import { pageStatement, subjectRange } from './search-sql.js';
 
 export const MAX_PAGE_SIZE = 1000;
 
 /**
- * The least string greater than every string that starts with `prefix`, or null if there is
- * none. Byte-wise (UTF-8) order is code point order, so bumping the last code point gives
- * it; U+10FFFF cannot be bumped and is dropped instead, and the surrogate block (not valid
- * in UTF-8) is skipped.
+ * Up to this many subjects in a prefix range are walked and sorted by id (measured on a
+ * million rows: about 10 ms on either engine); a wider range walks the order index instead.
  */
-export function prefixUpperBound(prefix: string): string | null {
-  const points = Array.from(prefix, (c) => c.codePointAt(0) ?? 0);
-  while (points.length > 0) {
-    const last = points.pop() ?? 0;
-    if (last < 0x10ffff) {
-      points.push(last === 0xd7ff ? 0xe000 : last + 1);
-      return String.fromCodePoint(...points);
-    }
-  }
-  return null;
-}
-
-interface Where { readonly clauses: string[]; readonly params: SqlValue[] }
-
-function filters(q: CertificateQuery): Where {
-  const w: Where = { clauses: [], params: [] };
-  const add = (clause: string, ...values: SqlValue[]): void => { w.clauses.push(clause); w.params.push(...values); };
-  if (q.caName !== undefined) add('ca_name = ?', q.caName);
-  if (q.status !== undefined) add('status = ?', q.status);
-  if (q.profile !== undefined) add('profile = ?', q.profile);
-  if (q.subject !== undefined) add('subject = ?', q.subject);
-  if (q.deviceId !== undefined) add('device_id = ?', q.deviceId);
-  if (q.subjectPrefix !== undefined && q.subjectPrefix !== '') {
-    if (/\p{Cs}/u.test(q.subjectPrefix)) throw requestInvalid('subjectPrefix is not well-formed Unicode');
-    const upper = prefixUpperBound(q.subjectPrefix);
-    if (upper === null) add('subject >= ?', q.subjectPrefix);
-    else add('subject >= ? AND subject < ?', q.subjectPrefix, upper);
-  }
-  if (q.expiresBefore !== undefined) {
-    const ms = q.expiresBefore.getTime();
-    if (!Number.isFinite(ms)) throw requestInvalid('expiresBefore is not a valid instant');
-    add('not_after < ?', ms);
-  }
-  return w;
-}
-
-function afterCursor(w: Where, c: Cursor): void {
-  if (c.order === 'newest') { w.clauses.push('id < ?'); w.params.push(c.id); return; }
-  // A row-value comparison, not an OR of two: both engines turn it into one index range
-  // start (https://www.sqlite.org/rowvalue.html#scrolling_window_queries).
-  w.clauses.push('(not_after, id) > (?, ?)');
-  w.params.push(c.notAfter, c.id);
-}
+export const SORTED_PREFIX_RANGE_MAX = 50_000;
 
 function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
@@ -68,18 +24,29 @@ function checkLimit(limit: number): void {
   }
 }
 
+/** Counts the prefix range from the (subject, id) index alone, stopping at the cap. */
+async function isSmallPrefixRange(db: SqlExecutor, prefix: string | undefined): Promise<boolean> {
+  if (prefix === undefined || prefix === '') return false;
+  const range = subjectRange(prefix);
+  const [row] = await db.all(
+    `SELECT COUNT(*) AS n FROM (SELECT 1 FROM certificates WHERE ${range.sql} LIMIT ?) AS capped`, [...range.params, SORTED_PREFIX_RANGE_MAX]);
+  return Number(row?.['n']) < SORTED_PREFIX_RANGE_MAX;
+}
+
+function nextCursor(rows: readonly Row[], limit: number, order: SearchOrder): string | null {
+  const last = rows[limit - 1];
+  if (rows.length <= limit || last === undefined) return null;
+  return encodeCursor(order === 'newest' ? { order, id: num(last, 'id') } : { order, id: num(last, 'id'), notAfter: num(last, 'not_after') });
+}
+
 export async function searchCertificateRows(db: SqlExecutor, q: CertificateQuery): Promise<Page<CertificateRecord>> {
   checkLimit(q.limit);
   const order: SearchOrder = q.expiresBefore === undefined ? 'newest' : 'expiry';
-  const w = filters(q);
-  if (q.cursor !== undefined) afterCursor(w, decodeCursor(q.cursor, order));
-  const where = w.clauses.length === 0 ? '' : ` WHERE ${w.clauses.join(' AND ')}`;
-  const orderBy = order === 'newest' ? 'id DESC' : 'not_after, id';
-  const rows = await db.all(
-    `SELECT id, ${CERTIFICATE_COLUMNS.join(', ')} FROM certificates${where} ORDER BY ${orderBy} LIMIT ?`, [...w.params, q.limit + 1]);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  const nextCursor = rows.length <= q.limit || last === undefined ? null
-    : encodeCursor(order === 'newest' ? { order, id: num(last, 'id') } : { order, id: num(last, 'id'), notAfter: num(last, 'not_after') });
-  return { items: page.map(toCertificate), nextCursor };
+  const cursor = q.cursor === undefined ? null : decodeCursor(q.cursor, order);
+  // An exact subject or device id already narrows to a handful of rows.
+  const narrowed = q.subject !== undefined || q.deviceId !== undefined;
+  const sortSubjectRange = !narrowed && (await isSmallPrefixRange(db, q.subjectPrefix));
+  const statement = pageStatement({ query: q, order, cursor, sortSubjectRange, rows: q.limit + 1 });
+  const rows = await db.all(statement.sql, statement.params);
+  return { items: rows.slice(0, q.limit).map(toCertificate), nextCursor: nextCursor(rows, q.limit, order) };
 }

@@ -29,7 +29,8 @@ export class SqlStore implements Store {
     await this.driver.optimize();
   }
 
-  /** Refreshes planner statistics in full; worth it after a bulk load. */
+  /** Refreshes planner statistics in full; worth it after a bulk load (autovacuum or
+   *  PRAGMA optimize at the next open would get there too, later). */
   async analyze(): Promise<void> { await this.driver.analyze(); }
 
   async close(): Promise<void> { await this.driver.close(); }

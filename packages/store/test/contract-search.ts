@@ -9,6 +9,7 @@ import type { CertificateIntent, CertificateQuery, CertificateStatus, Store } fr
 import { at, caRecord, intent, issued, serialOf } from './fixtures.js';
 import type { OpenHarness } from './harness.js';
 import { rejectsWithCode, withHarness } from './contract-cas.js';
+import { pageStatement } from '../src/search-sql.js';
 
 interface Seeded { readonly intent: CertificateIntent; readonly status: CertificateStatus; readonly order: number }
 
@@ -84,6 +85,19 @@ export function searchContract(open: OpenHarness): void {
       for (const limit of [1, 3, 1000]) assert.deepEqual(await walk(store, q, limit), expected, `${JSON.stringify(q)} limit ${limit}`);
     }
     assert.equal(model(seeded, { subjectPrefix: 'CN=dev-1' }).length, 13, 'dev-1, dev-1x, the accented and the U+10FFFF subject');
+  }));
+
+  it('both routes for a subject prefix (sort the range, or walk the order) return the same rows', () => withHarness(open, async ({ store, raw }) => {
+    const seeded = await seed(store);
+    for (const q of QUERIES.filter((x) => x.subjectPrefix !== undefined)) {
+      const order = q.expiresBefore === undefined ? 'newest' : 'expiry';
+      const routes = await Promise.all([true, false].map(async (sortSubjectRange) => {
+        const s = pageStatement({ query: { ...q, limit: 100 }, order, cursor: null, sortSubjectRange, rows: 100 });
+        return (await raw.all(s.sql, s.params)).map((r) => r['serial']);
+      }));
+      assert.deepEqual(routes[0], model(seeded, q), JSON.stringify(q));
+      assert.deepEqual(routes[1], model(seeded, q), JSON.stringify(q));
+    }
   }));
 
   it('a page carries full records, and the last page has no cursor', () => withHarness(open, async ({ store }) => {
