@@ -62,6 +62,7 @@ function patchAssignments(patch: CaPatch): { sets: string[]; values: SqlValue[] 
   const values: SqlValue[] = [];
   const set = (column: string, value: SqlValue): void => { sets.push(`${column} = ?`); values.push(value); };
   if (patch.status !== undefined) set('status', patch.status);
+  if (patch.parent !== undefined) set('parent', patch.parent);
   if (patch.subject !== undefined) set('subject', patch.subject);
   if (patch.certificateDer !== undefined) set('certificate_der', patch.certificateDer);
   if (patch.chainDer !== undefined) set('chain_der', derListText(patch.chainDer));

@@ -56,9 +56,12 @@ export function casContract(open: OpenHarness): void {
     await store.updateCa('issuing-1', patch, [event('ca.activate'), event('ca.update')]);
     assert.deepEqual(await store.getCa('issuing-1'), { ...ca, ...patch });
     assert.deepEqual((await store.readAudit(0, 10)).map((e) => e.action), ['ca.activate', 'ca.update']);
-    await store.updateCa('issuing-1', { subject: 'CN=renamed' }, []);
+    await store.updateCa('issuing-1', { subject: 'CN=renamed', parent: 'root-2' }, []);
     assert.equal((await store.getCa('issuing-1'))?.subject, 'CN=renamed');
+    assert.equal((await store.getCa('issuing-1'))?.parent, 'root-2');
     assert.equal((await store.getCa('issuing-1'))?.status, 'active');
+    await store.updateCa('issuing-1', { parent: null, csrDer: new Uint8Array([7]) }, []);
+    assert.deepEqual(await store.getCa('issuing-1'), { ...ca, ...patch, subject: 'CN=renamed', parent: null, csrDer: new Uint8Array([7]) });
   }));
 
   it('updateCa of an unknown CA throws CA_NOT_FOUND and appends nothing', () => withHarness(open, async ({ store }) => {
