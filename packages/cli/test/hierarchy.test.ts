@@ -97,7 +97,7 @@ describe('production hierarchy through the CLI', { timeout: 120_000 }, () => {
 
   // Known gap, reported: the store's updateCa drops CaPatch.parent (packages/store/src/cas.ts,
   // patchAssignments), so the import's `parent` never reaches the database.
-  it('the imported issuing CA names its root as parent', { todo: 'store updateCa ignores CaPatch.parent' }, async () => {
+  it('the imported issuing CA names its root as parent', async () => {
     const cas = JSON.parse((await cliOk(['ca', 'list', '--data', h.data, '--json'])).stdout) as { name: string; role: string; parent: string | null }[];
     const root = cas.find((c) => c.role === 'root')!;
     assert.equal(cas.find((c) => c.name === 'issuing-1')?.parent, root.name);
