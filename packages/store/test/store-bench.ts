@@ -1,7 +1,7 @@
 /**
  * Store benchmark (not part of `npm test`):
  *   node packages/store/dist/test/store-bench.js sqlite|postgres [rows=1000000] [--keep] [--random-ids]
- *     [--reuse='<StoreConfig JSON printed by --keep>']  (search only, on a kept database)
+ *     [--commit-only] [--reuse='<StoreConfig JSON printed by --keep>']  (search only, on a kept database)
  * 1. group commit: recordIntents and recordIssued (with one audit event per certificate, as
  *    the issuance pipeline does) in batches of 64, one batch at a time;
  * 2. seeds `rows` certificates with a realistic spread (CAs, profiles, statuses, expiry);
@@ -139,6 +139,7 @@ async function main(): Promise<void> {
     if (reuse === null) {
       for (const [name] of CAS) await store.createCa(caRecord(name), []);
       await groupCommit(store, 0, 50_000);
+      if (process.argv.includes('--commit-only')) return;
       await seed(store, 50_000, rows);
       await store.analyze();
       const revoked = await revokeSome(store, config);
