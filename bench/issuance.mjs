@@ -3,11 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { CertificateAuthority, SYSTEM_ACTOR } from '@fleetpki/ca';
 import { buildCsr, compileProfiles, BUILTIN_PROFILES, parseNameString } from '@fleetpki/core';
 import { generatePrivateKey, Pkcs8KeyVault, softwareSigner } from '@fleetpki/keys';
 import { openStore } from '@fleetpki/store';
+import { pooledRandom } from '@fleetpki/server';
 import { rateAsync } from './measure.mjs';
 
 async function makeCsrs(n) {
@@ -23,7 +24,7 @@ export async function openBenchCa(dir) {
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'fleetpki.db') });
   const deps = {
     store, keys: new Pkcs8KeyVault('benchmark passphrase'), clock: { now: () => new Date() },
-    random: { bytes: (n) => randomBytes(n) }, events: { publish() {} },
+    random: pooledRandom(), events: { publish() {} },
     settings: { profiles: compileProfiles(BUILTIN_PROFILES), publicUrl: 'http://127.0.0.1:8080', deviceNamespace: 'devices.bench.example' },
   };
   const ca = new CertificateAuthority(deps);

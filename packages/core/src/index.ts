@@ -30,4 +30,4 @@ export type { IssuerContext, StatusUrls } from './issue/issuer.js';
 export { prepare, type IssuanceRequest, type PrepareContext, type PreparedCertificate } from './issue/prepare.js';
 export { issue, assembleSigned } from './issue/issue.js';
 export { DEVICE_ID_PATTERN, checkDeviceId } from './issue/subject-alt-names.js';
-export { AUDIT_GENESIS_HASH, AuditChainVerifier, auditHash, canonicalJson, verifyAuditChain, type AuditEntry, type AuditVerification, type ChainedAuditEntry } from './audit/chain.js';
+export { AUDIT_GENESIS_HASH, AuditChainVerifier, auditHash, auditHashOfCanonicalDetail, canonicalJson, verifyAuditChain, type AuditEntry, type AuditVerification, type ChainedAuditEntry } from './audit/chain.js';

@@ -37,3 +37,10 @@ test('edited, deleted, reordered and cut events are detected', () => {
   assert.equal(verifyAuditChain(swapped, head).ok, false);
   assert.deepEqual(verifyAuditChain(c.slice(0, 8), head), { ok: false, seq: 10, problem: 'head_mismatch' });
 });
+
+test('hashing with the canonical detail text gives the same hash as hashing the object', async () => {
+  const { auditHashOfCanonicalDetail } = await import('../src/index.js');
+  const e = { seq: 7, at: '2030-01-01T00:00:00.000Z', actor: 'token:ab"c', action: 'certificate.issue', outcome: 'refused' as const, target: null, code: 'WEAK_KEY', detail: { z: [1, 'é'], a: { y: null, b: true } } };
+  assert.equal(auditHashOfCanonicalDetail(AUDIT_GENESIS_HASH, e, canonicalJson(e.detail)), auditHash(AUDIT_GENESIS_HASH, e));
+  assert.equal(auditHashOfCanonicalDetail(AUDIT_GENESIS_HASH, { ...e }, null), auditHash(AUDIT_GENESIS_HASH, { ...e, detail: null }));
+});

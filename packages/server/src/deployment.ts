@@ -19,6 +19,7 @@ import { generatePrivateKey, Pkcs8KeyVault, softwareSigner, writeEncryptedKeyFil
 import { openStore } from '@fleetpki/store';
 import type { Config } from './config.js';
 import { InProcessEvents } from './events.js';
+import { pooledRandom } from './random.js';
 
 export interface DeploymentPaths {
   readonly dataDir: string;
@@ -97,7 +98,7 @@ export async function openDeployment(opts: OpenOptions): Promise<Deployment> {
   const deps: CaDeps = {
     store, keys: new Pkcs8KeyVault(passphrase), events,
     clock: { now: () => new Date() },
-    random: { bytes: (n) => randomBytes(n) },
+    random: pooledRandom(),
     settings: { profiles: config.compiledProfiles, publicUrl: config.publicUrl, deviceNamespace: config.identity.deviceNamespace },
   };
   const ca = new CertificateAuthority(deps);

@@ -3,7 +3,7 @@
  * head in audit_head. Appends run inside the caller's transaction, so an event commits
  * exactly when the change it describes does, and a failed call leaves no event behind.
  */
-import { auditHash, canonicalJson, type AuditEntry, type ChainedAuditEntry } from '@fleetpki/core';
+import { auditHashOfCanonicalDetail, canonicalJson, type AuditEntry, type ChainedAuditEntry } from '@fleetpki/core';
 import type { AuditEventInput } from '@fleetpki/ca';
 import { insertRows } from './batch-insert.js';
 import { jsonOrNull, msOf, num, str, strOrNull } from './columns.js';
@@ -13,16 +13,15 @@ import { requestInvalid } from './errors.js';
 const COLUMNS = ['seq', 'at', 'actor', 'action', 'outcome', 'target', 'code', 'detail', 'prev_hash', 'hash'] as const;
 
 /**
- * Builds the entry exactly as it will read back: `at` as ISO text (Date has millisecond
- * precision, stored as milliseconds) and detail through canonical JSON, so the hash
+ * The entry exactly as it will read back: `at` as ISO text (Date has millisecond
+ * precision, stored as milliseconds) and detail as canonical JSON text, so the hash
  * computed here is the one verifyAuditChain recomputes from the stored row.
  */
-function toEntry(seq: number, e: AuditEventInput): { entry: AuditEntry; detailText: string | null } {
+function toEntry(seq: number, e: AuditEventInput): { entry: Omit<AuditEntry, 'detail'>; detailText: string | null } {
   const detailText = e.detail === undefined || e.detail === null ? null : canonicalJson(e.detail);
-  const detail = detailText === null ? null : (JSON.parse(detailText) as Record<string, unknown>);
-  const entry: AuditEntry = {
+  const entry = {
     seq, at: e.at.toISOString(), actor: e.actor, action: e.action, outcome: e.outcome,
-    target: e.target ?? null, code: e.code ?? null, detail,
+    target: e.target ?? null, code: e.code ?? null,
   };
   return { entry, detailText };
 }
@@ -42,7 +41,7 @@ export async function appendAuditEvents(tx: SqlExecutor, d: Dialect, events: rea
   for (const e of events) {
     seq += 1;
     const { entry, detailText } = toEntry(seq, e);
-    const hash = auditHash(prevHash, entry);
+    const hash = auditHashOfCanonicalDetail(prevHash, entry, detailText);
     rows.push([seq, msOf(e.at), entry.actor, entry.action, entry.outcome, entry.target, entry.code, detailText, prevHash, hash]);
     prevHash = hash;
   }

@@ -63,7 +63,7 @@ export class CertificateIssuer {
       }
       const issuer = await this.issuers.get(caName);
       // 2. proof of possession
-      const csr = options.prevalidated ? parseCsr(input.csrDer) : parseAndVerifyCsr(input.csrDer);
+      const csr = options.prevalidated ? parseCsr(input.csrDer) : await parseAndVerifyCsr(input.csrDer);
       // 3-7. prepare, record intent, sign, record issued, publish
       return this.pipeline.run(profile, issuer, {
         publicKey: csr.publicKey, subject: csr.subject, subjectAltNames: csr.subjectAltNames,

@@ -35,7 +35,7 @@ interface Flags {
 async function sign(flags: Flags, io: Io): Promise<void> {
   if (flags.namespace && flags.profile !== 'manufacturer-ca') throw new UsageError('--namespace goes with --profile manufacturer-ca');
   // 1. the request, with proof of possession
-  const csr = parseAndVerifyCsr(readCsr(flags.csr));
+  const csr = await parseAndVerifyCsr(readCsr(flags.csr));
   // 2. the root
   const root = await openRoot(io, flags.root, flags.passphraseFile);
   // 3. sign

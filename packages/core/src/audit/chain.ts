@@ -33,7 +33,18 @@ export function canonicalJson(v: unknown): string {
 }
 
 export function auditHash(prevHash: string, e: AuditEntry): string {
-  const body = canonicalJson({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, outcome: e.outcome, target: e.target, code: e.code, detail: e.detail });
+  return auditHashOfCanonicalDetail(prevHash, e, e.detail === null ? null : canonicalJson(e.detail));
+}
+
+/**
+ * The same hash when the detail is already canonical JSON text (as the store keeps it):
+ * the body is the canonical JSON of the entry, keys in sorted order, with the detail text
+ * spliced in, so nothing is parsed and re-serialized on the write path.
+ */
+export function auditHashOfCanonicalDetail(prevHash: string, e: Omit<AuditEntry, 'detail'>, detailJson: string | null): string {
+  const body = `{"action":${JSON.stringify(e.action)},"actor":${JSON.stringify(e.actor)},"at":${JSON.stringify(e.at)},` +
+    `"code":${JSON.stringify(e.code)},"detail":${detailJson ?? 'null'},"outcome":${JSON.stringify(e.outcome)},` +
+    `"seq":${JSON.stringify(e.seq)},"target":${JSON.stringify(e.target)}}`;
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }
 

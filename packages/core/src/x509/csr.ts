@@ -10,7 +10,7 @@ import { PkiError } from '../errors.js';
 import { checkDepth, children, content, readBitString, readOid, readRoot, readSmallInteger, sequenceOf, type Tlv, whole } from '../der/reader.js';
 import { TAG } from '../der/writer.js';
 import { parseSignatureAlgorithm, type ParsedSignatureAlgorithm } from '../crypto/algorithm-identifier.js';
-import { parsePublicKeyInfo, publicKeyObject, type PublicKeyInfo } from '../crypto/public-key.js';
+import { importPublicKey, parsePublicKeyInfo, type PublicKeyInfo } from '../crypto/public-key.js';
 import { verifySignature } from '../crypto/verify.js';
 import { type Extension, EXTENSION_OIDS, parseExtensions } from './extensions/extension.js';
 import { parseSubjectAltName } from './extensions/subject-alt-name.js';
@@ -77,19 +77,19 @@ export function parseCsr(der: Uint8Array): Csr {
 }
 
 /** Proof of possession (RFC 2986 3): the request is signed by the key it carries. */
-export function verifyCsr(csr: Csr): void {
+export async function verifyCsr(csr: Csr): Promise<void> {
   const { algorithm, pss } = csr.signatureAlgorithm;
   const keyAlg = csr.publicKey.keyType.startsWith('ecdsa') ? 'ec' : csr.publicKey.keyType;
   if (algorithm.keyAlgorithm !== keyAlg) {
     throw new PkiError('CSR_SIGNATURE_INVALID', `${algorithm.name} does not match a ${csr.publicKey.keyType} key`);
   }
-  if (!verifySignature(algorithm, publicKeyObject(csr.publicKey), csr.info, csr.signature, pss)) {
+  if (!verifySignature(algorithm, await importPublicKey(csr.publicKey), csr.info, csr.signature, pss)) {
     throw new PkiError('CSR_SIGNATURE_INVALID');
   }
 }
 
-export function parseAndVerifyCsr(der: Uint8Array): Csr {
+export async function parseAndVerifyCsr(der: Uint8Array): Promise<Csr> {
   const csr = parseCsr(der);
-  verifyCsr(csr);
+  await verifyCsr(csr);
   return csr;
 }
