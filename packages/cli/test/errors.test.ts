@@ -123,3 +123,12 @@ describe('errors and exit codes', { timeout: 120_000 }, () => {
     assert.equal((await cli(['--version'])).code, 0);
   });
 });
+
+describe('docs/errors.md', () => {
+  it('lists every code only the CLI prints, and only those', async () => {
+    const { CLI_ERRORS } = await import('../src/errors.js');
+    const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
+    const documented = [...doc.matchAll(/^\| `([A-Z0-9_]+)` \(CLI\) \|/gm)].map((m) => m[1]);
+    assert.deepEqual(documented.sort(), [...Object.keys(CLI_ERRORS), 'CONFIG_INVALID'].sort());
+  });
+});
