@@ -58,3 +58,11 @@ test('children() walks exactly the content of a SEQUENCE', () => {
   assert.deepEqual(children(t).map((c) => c.tag), [0x02, 0x02]);
   assert.equal(readTlv(t.buf, 0).end, t.buf.length);
 });
+
+test('OID arcs past 2^53 (UUID arcs, X.667) decode exactly', () => {
+  const uuidArc = '2.25.329800735698586629295641978511506172918';
+  assert.equal(decodeOid(encodeOid(uuidArc)), uuidArc);
+  assert.equal(decodeOid(encodeOid('1.2.9007199254740993')), '1.2.9007199254740993');
+  assert.throws(() => decodeOid(Buffer.from('2a80', 'hex')), (e: PkiError) => e.code === 'BAD_DER');
+  assert.throws(() => decodeOid(Buffer.from('2a8001', 'hex')), (e: PkiError) => e.code === 'BAD_DER');
+});

@@ -25,17 +25,20 @@ export function encodeOid(dotted: string): Buffer {
 
 export function decodeOid(content: Uint8Array): string {
   if (content.length === 0 || content.length > 64) throw new PkiError('BAD_DER', 'OID length out of range');
-  const arcs: bigint[] = [];
-  let v = 0n;
+  const arcs: (number | bigint)[] = [];
+  let v = 0;
+  let big: bigint | null = null; // only for arcs past 2^53, which real OIDs (UUID arcs) can have
   for (let i = 0; i < content.length; i++) {
     const b = content[i] as number;
-    if (v === 0n && b === 0x80) throw new PkiError('BAD_DER', 'OID arc not minimal');
-    v = (v << 7n) | BigInt(b & 0x7f);
-    if ((b & 0x80) === 0) { arcs.push(v); v = 0n; } else if (i === content.length - 1) {
+    if (v === 0 && big === null && b === 0x80) throw new PkiError('BAD_DER', 'OID arc not minimal');
+    if (big !== null) big = (big << 7n) | BigInt(b & 0x7f);
+    else if (v >= 2 ** 45) big = (BigInt(v) << 7n) | BigInt(b & 0x7f);
+    else v = v * 128 + (b & 0x7f);
+    if ((b & 0x80) === 0) { arcs.push(big ?? v); v = 0; big = null; } else if (i === content.length - 1) {
       throw new PkiError('BAD_DER', 'OID truncated');
     }
   }
-  const first = arcs[0] as bigint;
-  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
+  const first = arcs[0] as number | bigint;
+  const head = typeof first === 'bigint' ? [2n, first - 80n] : first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
   return [...head, ...arcs.slice(1)].join('.');
 }
