@@ -37,7 +37,7 @@ const PKI_ERROR_KIND: Record<PkiErrorCode, ServiceErrorKind> = {
   UNSUPPORTED_ALGORITHM: 'rejected', WEAK_ALGORITHM: 'rejected', UNSUPPORTED_KEY: 'rejected', WEAK_KEY: 'rejected',
   CSR_SIGNATURE_INVALID: 'rejected', PROFILE_INVALID: 'malformed', PROFILE_VIOLATION: 'rejected',
   KEY_TYPE_NOT_ALLOWED: 'rejected', VALIDITY_NOT_ALLOWED: 'rejected', NAME_CONSTRAINTS_VIOLATED: 'rejected',
-  TOKEN_ALREADY_REDEEMED: 'conflict',
+  TOKEN_ALREADY_REDEEMED: 'conflict', REVOCATION_REASON_INVALID: 'malformed',
 };
 
 export type ErrorCode = ServiceErrorCode | PkiErrorCode;

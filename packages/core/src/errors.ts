@@ -21,6 +21,7 @@ export const PKI_ERRORS = {
   DEVICE_ID_INVALID: 'device identifier is malformed',
   CERTIFICATE_INVALID: 'certificate is structurally valid DER but not a valid X.509 certificate',
   TOKEN_ALREADY_REDEEMED: 'issuance token was already used',
+  REVOCATION_REASON_INVALID: 'the revocation reason is not an RFC 5280 reason an operator may give',
 } as const;
 
 export type PkiErrorCode = keyof typeof PKI_ERRORS;

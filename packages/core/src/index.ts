@@ -31,3 +31,4 @@ export { prepare, type IssuanceRequest, type PrepareContext, type PreparedCertif
 export { issue, assembleSigned } from './issue/issue.js';
 export { DEVICE_ID_PATTERN, checkDeviceId } from './issue/subject-alt-names.js';
 export { AUDIT_GENESIS_HASH, AuditChainVerifier, auditHash, auditHashOfCanonicalDetail, canonicalJson, verifyAuditChain, type AuditEntry, type AuditVerification, type ChainedAuditEntry } from './audit/chain.js';
+export { CRL_REASONS, REVOCATION_REASONS, crlReasonCode, crlReasonFromCode, parseRevocationReason, type CrlReason } from './revocation/reason.js';
