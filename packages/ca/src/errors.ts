@@ -38,6 +38,7 @@ const PKI_ERROR_KIND: Record<PkiErrorCode, ServiceErrorKind> = {
   CSR_SIGNATURE_INVALID: 'rejected', PROFILE_INVALID: 'malformed', PROFILE_VIOLATION: 'rejected',
   KEY_TYPE_NOT_ALLOWED: 'rejected', VALIDITY_NOT_ALLOWED: 'rejected', NAME_CONSTRAINTS_VIOLATED: 'rejected',
   TOKEN_ALREADY_REDEEMED: 'conflict', REVOCATION_REASON_INVALID: 'malformed',
+  SERIAL_NUMBER_INVALID: 'malformed', CRL_INVALID: 'malformed', CRL_UNSUPPORTED_CRITICAL_EXTENSION: 'rejected',
 };
 
 export type ErrorCode = ServiceErrorCode | PkiErrorCode;

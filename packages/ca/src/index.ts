@@ -9,6 +9,11 @@ export type {
   ApiTokenRecord, AuditEventInput, CaPatch, CaRecord, CaRole, CaStatus, CertificateIntent, CertificateQuery, CertificateRecord,
   CertificateStatus, DelegatedSignerRecord, IntentOutcome, IssuedCertificate, Page, Role, Store,
 } from './ports/store.js';
+export type {
+  CertificateStatusRecord, CrlKind, CrlRecord, HoldRelease, HoldReleaseResult, Revocation, RevocationDelta, RevocationMatches,
+  RevocationOutcome, RevocationPreviewRecord, RevocationQuery, RevocationResult, RevocationStore, RevokedCertificate, RevokedEntry,
+  RevokedListOptions,
+} from './ports/revocation-store.js';
 export { ERROR_KIND, ERROR_MESSAGES, SERVICE_ERRORS, SERVICE_ERROR_KINDS, ServiceError, toServiceError, type ErrorCode, type ServiceErrorCode, type ServiceErrorKind } from './errors.js';
 export type { CaDeps, CaSettings } from './context.js';
 export { PERMISSIONS, SYSTEM_ACTOR, isAllowed, type Actor, type ActorRole, type Permission } from './auth/permissions.js';

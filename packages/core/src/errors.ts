@@ -22,6 +22,9 @@ export const PKI_ERRORS = {
   CERTIFICATE_INVALID: 'certificate is structurally valid DER but not a valid X.509 certificate',
   TOKEN_ALREADY_REDEEMED: 'issuance token was already used',
   REVOCATION_REASON_INVALID: 'the revocation reason is not an RFC 5280 reason an operator may give',
+  SERIAL_NUMBER_INVALID: 'serial number is not 1-20 octets of lower-case hex',
+  CRL_INVALID: 'CRL does not conform to RFC 5280 section 5',
+  CRL_UNSUPPORTED_CRITICAL_EXTENSION: 'CRL or CRL entry has a critical extension that is not supported',
 } as const;
 
 export type PkiErrorCode = keyof typeof PKI_ERRORS;

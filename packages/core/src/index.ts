@@ -1,7 +1,8 @@
 /**
  * @fleetpki/core: the pure PKI library. It parses and builds DER, names, extensions,
- * CSRs and certificates, compiles profiles and prepares certificates. It does no I/O,
- * reads no clock (callers pass `now`) and draws no randomness (callers pass serials).
+ * CSRs, certificates and CRLs, compiles profiles and prepares certificates.
+ * It does no I/O, reads no clock (callers pass `now`) and draws no randomness (callers
+ * pass serials).
  */
 export { PKI_ERRORS, PKI_ERROR_CODES, PkiError, isPkiError, type PkiErrorCode } from './errors.js';
 export { fromPem, fromPemAll, toPem } from './der/pem.js';
@@ -32,3 +33,6 @@ export { issue, assembleSigned } from './issue/issue.js';
 export { DEVICE_ID_PATTERN, checkDeviceId } from './issue/subject-alt-names.js';
 export { AUDIT_GENESIS_HASH, AuditChainVerifier, auditHash, auditHashOfCanonicalDetail, canonicalJson, verifyAuditChain, type AuditEntry, type AuditVerification, type ChainedAuditEntry } from './audit/chain.js';
 export { CRL_REASONS, REVOCATION_REASONS, crlReasonCode, crlReasonFromCode, parseRevocationReason, type CrlReason } from './revocation/reason.js';
+export { buildCrl, encodeTbsCrl, type CrlEntry, type CrlFields } from './crl/build.js';
+export { CRL_LIMITS, parseCrl, type Crl, type CrlParseOptions } from './crl/parse.js';
+export { CRL_ENTRY_EXTENSION_OIDS, CRL_EXTENSION_OIDS, type IssuingDistributionPoint } from './crl/extensions.js';

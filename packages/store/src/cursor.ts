@@ -5,15 +5,19 @@
  */
 import { requestInvalid } from './errors.js';
 
-/** newest: id DESC. expiry: (not_after, id) ASC, used with expiresBefore. */
+/**
+ * newest: id DESC. expiry: (not_after, id) ASC, used with expiresBefore. oldest: id ASC,
+ * the issuance order mass revocation walks (revocation-query.ts).
+ */
 export type SearchOrder = 'newest' | 'expiry';
+export type CursorOrder = SearchOrder | 'oldest';
 
 export type Cursor =
-  | { readonly order: 'newest'; readonly id: number }
+  | { readonly order: 'newest' | 'oldest'; readonly id: number }
   | { readonly order: 'expiry'; readonly notAfter: number; readonly id: number };
 
 export function encodeCursor(c: Cursor): string {
-  const body = c.order === 'newest' ? { o: 'n', i: c.id } : { o: 'e', i: c.id, t: c.notAfter };
+  const body = c.order === 'expiry' ? { o: 'e', i: c.id, t: c.notAfter } : { o: c.order === 'newest' ? 'n' : 'o', i: c.id };
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
@@ -28,11 +32,12 @@ function parseBody(text: string): Record<string, unknown> {
 }
 
 /** The cursor must come from a query with the same order; anything else is refused. */
-export function decodeCursor(text: string, order: SearchOrder): Cursor {
+export function decodeCursor(text: string, order: CursorOrder): Cursor {
   const body = parseBody(text);
   const { o, i, t } = body;
   if (!Number.isSafeInteger(i)) throw requestInvalid('cursor is malformed');
   if (order === 'newest' && o === 'n') return { order, id: i as number };
+  if (order === 'oldest' && o === 'o') return { order, id: i as number };
   if (order === 'expiry' && o === 'e' && Number.isSafeInteger(t)) return { order, id: i as number, notAfter: t as number };
   throw requestInvalid('cursor does not belong to this query');
 }

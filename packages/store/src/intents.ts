@@ -6,13 +6,14 @@
  *   2. look up which serials are already spent;
  *   3. decide each outcome in order, as if the intents were recorded one by one;
  *   4. insert the recorded ones in multi-row INSERTs;
- *   5. add the number actually inserted to each CA's issued_count.
+ *   5. add the number actually inserted to each CA's issued_count;
+ *   6. index the inserted intents' attributes (certificate_attributes).
  */
 import { ServiceError, type CertificateIntent, type IntentOutcome } from '@fleetpki/ca';
 import { insertRows } from './batch-insert.js';
 import { INTENT_COLUMNS, intentValues } from './certificate-row.js';
 import { num, numOrNull, str } from './columns.js';
-import type { Dialect, SqlExecutor } from './driver.js';
+import type { Dialect, Row, SqlExecutor, SqlValue } from './driver.js';
 
 const LOOKUP_CHUNK = 1000;
 
@@ -64,7 +65,7 @@ export async function recordIntentBatch(tx: SqlExecutor, d: Dialect, intents: re
   // ON CONFLICT covers a serial that a concurrent transaction (another PostgreSQL client)
   // committed after step 2: it is reported taken and its quota slot is left unused, so the
   // quota can only be under-spent, never exceeded.
-  const returned = await insertRows(tx, 'certificates', INTENT_COLUMNS, chosen.map(intentValues), 'ON CONFLICT (serial) DO NOTHING RETURNING serial');
+  const returned = await insertRows(tx, 'certificates', INTENT_COLUMNS, chosen.map(intentValues), 'ON CONFLICT (serial) DO NOTHING RETURNING id, serial');
   const inserted = new Set(returned.map((r) => str(r, 'serial')));
   const counts = new Map<string, number>();
   intents.forEach((i, k) => {
@@ -73,5 +74,18 @@ export async function recordIntentBatch(tx: SqlExecutor, d: Dialect, intents: re
     counts.set(i.caName, (counts.get(i.caName) ?? 0) + 1);
   });
   for (const [name, n] of counts) await tx.run('UPDATE cas SET issued_count = issued_count + ? WHERE name = ?', [n, name]);
+  await insertAttributes(tx, chosen, returned);
   return outcomes;
+}
+
+/** Step 6: one (certificate_id, name, value) row per attribute of each inserted intent. */
+async function insertAttributes(tx: SqlExecutor, chosen: readonly CertificateIntent[], returned: readonly Row[]): Promise<void> {
+  const withAttributes = new Map(chosen.filter((i) => i.attributes && Object.keys(i.attributes).length > 0).map((i) => [i.serial, i.attributes!]));
+  if (withAttributes.size === 0) return;
+  const rows: SqlValue[][] = [];
+  for (const r of returned) {
+    const attributes = withAttributes.get(str(r, 'serial'));
+    if (attributes) for (const [name, value] of Object.entries(attributes)) rows.push([num(r, 'id'), name, value]);
+  }
+  await insertRows(tx, 'certificate_attributes', ['certificate_id', 'name', 'value'], rows);
 }

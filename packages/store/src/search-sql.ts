@@ -69,7 +69,8 @@ function filters(q: CertificateQuery): { clauses: string[]; params: SqlValue[] }
 /** Rows after the cursor. A row-value comparison is one index range start on both engines
  *  (https://www.sqlite.org/rowvalue.html#scrolling_window_queries), unlike an OR of two. */
 function afterCursor(c: Cursor): Statement {
-  return c.order === 'newest' ? { sql: 'id < ?', params: [c.id] } : { sql: '(not_after, id) > (?, ?)', params: [c.notAfter, c.id] };
+  if (c.order === 'expiry') return { sql: '(not_after, id) > (?, ?)', params: [c.notAfter, c.id] };
+  return c.order === 'newest' ? { sql: 'id < ?', params: [c.id] } : { sql: 'id > ?', params: [c.id] };
 }
 
 export interface PageRequest {

@@ -1,21 +1,29 @@
 /**
  * SqlStore: the Store port (@fleetpki/ca ports/store.ts) over any SqlDriver. Each write
  * method is one driver transaction, which also carries its audit events; the statements
- * live in one file per table group (cas, intents, issued, search, audit-log, tokens).
+ * live in one file per table group (cas, intents, issued, search, audit-log, tokens,
+ * revoke, revocation-query, revocation-previews, revocation-status, crls).
  */
 import type {
-  ApiTokenRecord, AuditEventInput, CaPatch, CaRecord, CertificateIntent, CertificateQuery, CertificateRecord,
-  DelegatedSignerRecord, IntentOutcome, IssuedCertificate, Page, Store,
+  ApiTokenRecord, AuditEventInput, CaPatch, CaRecord, CertificateIntent, CertificateQuery, CertificateRecord, CertificateStatusRecord,
+  CrlKind, CrlRecord, DelegatedSignerRecord, HoldRelease, HoldReleaseResult, IntentOutcome, IssuedCertificate, Page, Revocation,
+  RevocationDelta, RevocationMatches, RevocationPreviewRecord, RevocationQuery, RevocationResult, RevokedCertificate, RevokedEntry,
+  RevokedListOptions, Store,
 } from '@fleetpki/ca';
 import type { ChainedAuditEntry } from '@fleetpki/core';
 import { appendAuditEvents, readAuditEntries, readAuditHead } from './audit-log.js';
 import { insertCa, selectCa, selectCas, selectSigners, updateCaRow, upsertSigner } from './cas.js';
 import { CERTIFICATE_COLUMNS, toCertificate } from './certificate-row.js';
 import { str } from './columns.js';
+import { selectLatestCrl, takeCrlNumber, upsertCrl } from './crls.js';
 import type { SqlDriver } from './driver.js';
 import { markIssued } from './issued.js';
 import { recordIntentBatch } from './intents.js';
 import { migrate } from './migrations.js';
+import { releaseHoldRow, revokeRows } from './revoke.js';
+import { claimPreview, insertPreview } from './revocation-previews.js';
+import { pageMatches, previewMatches } from './revocation-query.js';
+import { listRevokedRows, selectCertificateStatus, selectChangesSince } from './revocation-status.js';
 import { searchCertificateRows } from './search.js';
 import { insertToken, revokeToken, selectTokenByHash, selectTokens } from './tokens.js';
 
@@ -67,6 +75,40 @@ export class SqlStore implements Store {
   }
 
   searchCertificates(query: CertificateQuery): Promise<Page<CertificateRecord>> { return searchCertificateRows(this.driver, query); }
+
+  revokeCertificates(revocations: readonly Revocation[], auditFor: (revoked: RevokedCertificate) => AuditEventInput): Promise<RevocationResult[]> {
+    if (revocations.length === 0) return Promise.resolve([]);
+    return this.driver.transaction((tx) => revokeRows(tx, this.dialect, revocations, auditFor));
+  }
+
+  releaseHold(serial: string, at: Date, auditFor: (release: HoldRelease) => AuditEventInput): Promise<HoldReleaseResult> {
+    return this.driver.transaction((tx) => releaseHoldRow(tx, this.dialect, serial, at, auditFor));
+  }
+
+  previewRevocationQuery(query: RevocationQuery, sampleSize: number): Promise<RevocationMatches> { return previewMatches(this.driver, query, sampleSize); }
+
+  pageRevocationQuery(query: RevocationQuery, page: { readonly limit: number; readonly cursor?: string }): Promise<Page<string>> {
+    return pageMatches(this.driver, query, page);
+  }
+
+  saveRevocationPreview(preview: RevocationPreviewRecord, audit: readonly AuditEventInput[]): Promise<void> {
+    return this.driver.transaction((tx) => insertPreview(tx, this.dialect, preview, audit));
+  }
+
+  claimRevocationPreview(tokenHash: string, at: Date): Promise<RevocationPreviewRecord | null> {
+    return this.driver.transaction((tx) => claimPreview(tx, tokenHash, at));
+  }
+
+  listRevoked(caName: string, options: RevokedListOptions): AsyncIterable<readonly RevokedEntry[]> { return listRevokedRows(this.driver, caName, options); }
+
+  revocationChangesSince(caName: string, since: Date, options: RevokedListOptions): Promise<RevocationDelta[]> {
+    return selectChangesSince(this.driver, caName, since, options);
+  }
+
+  nextCrlNumber(caName: string): Promise<number> { return this.driver.transaction((tx) => takeCrlNumber(tx, caName)); }
+  saveCrl(crl: CrlRecord): Promise<'saved' | 'superseded'> { return this.driver.transaction((tx) => upsertCrl(tx, crl)); }
+  latestCrl(caName: string, shard: number, kind: CrlKind): Promise<CrlRecord | null> { return selectLatestCrl(this.driver, caName, shard, kind); }
+  certificateStatus(serial: string): Promise<CertificateStatusRecord | null> { return selectCertificateStatus(this.driver, serial); }
 
   appendAudit(events: readonly AuditEventInput[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();

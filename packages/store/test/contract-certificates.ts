@@ -17,6 +17,7 @@ export function certificatesContract(open: OpenHarness): void {
     const one = intent('01');
     assert.deepEqual(await store.getCertificate('01'), {
       ...one, status: 'pending', der: null, sha256: null, issuedAt: null, revokedAt: null, revocationReason: null,
+      invalidityDate: null, crlShard: 0, attributes: {},
     });
     assert.equal(await store.getCertificate('03'), null);
     assert.equal((await store.getCa('issuing-1'))?.issuedCount, 2);

@@ -106,7 +106,7 @@ export function searchContract(open: OpenHarness): void {
     assert.equal(page.nextCursor, null);
     assert.deepEqual(page.items, [{
       ...seeded[3]!.intent, status: 'issued', der: issued(serialOf(3)).der, sha256: 'ab'.repeat(32), issuedAt: issued(serialOf(3)).issuedAt,
-      revokedAt: null, revocationReason: null,
+      revokedAt: null, revocationReason: null, invalidityDate: null, crlShard: 0, attributes: {},
     }]);
   }));
 

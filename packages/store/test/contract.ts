@@ -6,6 +6,8 @@ import { describe } from 'node:test';
 import { auditContract } from './contract-audit.js';
 import { casContract } from './contract-cas.js';
 import { certificatesContract } from './contract-certificates.js';
+import { crlContract } from './contract-crl.js';
+import { revocationContract, revocationQueryContract } from './contract-revocation.js';
 import { searchContract } from './contract-search.js';
 import { tokensContract } from './contract-tokens.js';
 import type { OpenHarness } from './harness.js';
@@ -15,6 +17,9 @@ export function runStoreContract(name: string, open: OpenHarness): void {
     describe('CAs and delegated signers', () => casContract(open));
     describe('certificates', () => certificatesContract(open));
     describe('search', () => searchContract(open));
+    describe('revocation', () => revocationContract(open));
+    describe('revocation by query', () => revocationQueryContract(open));
+    describe('CRL and OCSP data', () => crlContract(open));
     describe('audit chain', () => auditContract(open));
     describe('API tokens, settings, migrations', () => tokensContract(open));
   });

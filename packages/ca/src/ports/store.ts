@@ -8,8 +8,9 @@
  *   single hash chain (core/audit/chain.ts), and the chain head is updated with them.
  * - Serials are unique (primary key); a CA's issuedCount never exceeds its quota.
  */
-import type { ChainedAuditEntry, NameConstraints } from '@fleetpki/core';
+import type { ChainedAuditEntry, CrlReason, NameConstraints } from '@fleetpki/core';
 import type { KeyRef } from './keys.js';
+import type { RevocationStore } from './revocation-store.js';
 
 export type CaRole = 'root' | 'issuing' | 'manufacturer';
 export type CaStatus = 'pending' | 'active' | 'disabled';
@@ -68,6 +69,13 @@ export interface CertificateIntent {
   /** Who asked: an API token id, "cli", "system". */
   readonly requester: string;
   readonly createdAt: Date;
+  /**
+   * The CRL shard whose distribution point the certificate names (crlShardOf), fixed at
+   * intent time so a later change of the shard count never moves a certificate. Default 0.
+   */
+  readonly crlShard?: number;
+  /** Free attributes for search and mass revocation, e.g. { batch: "B7", firmware: "2.1" }. */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 export type IntentOutcome = 'recorded' | 'quota_exceeded' | 'serial_taken';
@@ -86,7 +94,11 @@ export interface CertificateRecord extends CertificateIntent {
   readonly sha256: string | null;
   readonly issuedAt: Date | null;
   readonly revokedAt: Date | null;
-  readonly revocationReason: string | null;
+  readonly revocationReason: CrlReason | null;
+  /** RFC 5280 5.3.2: when the key is known or suspected to have been compromised. */
+  readonly invalidityDate: Date | null;
+  readonly crlShard: number;
+  readonly attributes: Readonly<Record<string, string>>;
 }
 
 export interface CertificateQuery {
@@ -131,7 +143,7 @@ export interface ApiTokenRecord {
   readonly revokedAt: Date | null;
 }
 
-export interface Store {
+export interface Store extends RevocationStore {
   /** Creates or upgrades the schema; idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

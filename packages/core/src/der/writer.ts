@@ -7,7 +7,7 @@ import { encodeOid } from './oid.js';
 
 export const TAG = {
   BOOLEAN: 0x01, INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, NULL: 0x05, OID: 0x06,
-  UTF8_STRING: 0x0c, PRINTABLE_STRING: 0x13, IA5_STRING: 0x16, UTC_TIME: 0x17,
+  ENUMERATED: 0x0a, UTF8_STRING: 0x0c, PRINTABLE_STRING: 0x13, IA5_STRING: 0x16, UTC_TIME: 0x17,
   GENERALIZED_TIME: 0x18, SEQUENCE: 0x30, SET: 0x31,
 } as const;
 
@@ -18,16 +18,33 @@ function lengthBytes(n: number): Uint8Array {
   return Uint8Array.of(0x80 | out.length, ...out);
 }
 
-/** Tag-length-value with a single-byte tag. */
-export function tlv(tag: number, ...content: readonly Uint8Array[]): Buffer {
-  const body = content.length === 1 ? (content[0] as Uint8Array) : Buffer.concat(content);
-  const len = lengthBytes(body.length);
-  const out = Buffer.allocUnsafe(1 + len.length + body.length);
+/** The identifier and length octets of a TLV whose content is `length` bytes. */
+export function header(tag: number, length: number): Buffer {
+  const len = lengthBytes(length);
+  const out = Buffer.allocUnsafe(1 + len.length);
   out[0] = tag;
   out.set(len, 1);
-  out.set(body, 1 + len.length);
   return out;
 }
+
+/** Tag-length-value over a list of content parts, written into one allocation. */
+export function tlvOf(tag: number, content: readonly Uint8Array[]): Buffer {
+  let n = 0;
+  for (const c of content) n += c.length;
+  const len = lengthBytes(n);
+  const out = Buffer.allocUnsafe(1 + len.length + n);
+  out[0] = tag;
+  out.set(len, 1);
+  let p = 1 + len.length;
+  for (const c of content) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
+}
+
+/** Tag-length-value with a single-byte tag. */
+export const tlv = (tag: number, ...content: readonly Uint8Array[]): Buffer => tlvOf(tag, content);
 
 export const sequence = (...parts: readonly Uint8Array[]): Buffer => tlv(TAG.SEQUENCE, ...parts);
 /** SET OF: DER requires the encodings sorted (X.690 11.6). */
@@ -58,6 +75,19 @@ export function unsignedInteger(magnitude: Uint8Array): Buffer {
   return tlv(TAG.INTEGER, pad ? Buffer.concat([Uint8Array.of(0), m]) : m);
 }
 
+/** INTEGER from a non-negative bigint (CRLNumber, RFC 5280 5.2.3). */
+export function bigUnsignedInteger(n: bigint): Buffer {
+  if (n < 0n) throw new RangeError('bigUnsignedInteger: negative');
+  const hex = n.toString(16);
+  return unsignedInteger(Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex'));
+}
+
+/** ENUMERATED with a value 0..127 (CRLReason, OCSPResponseStatus): one content octet. */
+export function smallEnumerated(n: number): Buffer {
+  if (!Number.isInteger(n) || n < 0 || n > 127) throw new RangeError('smallEnumerated: 0..127');
+  return Buffer.from([TAG.ENUMERATED, 0x01, n]);
+}
+
 export function smallInteger(n: number): Buffer {
   if (!Number.isInteger(n) || n < 0 || n > 0x7fffffff) throw new RangeError('smallInteger: 0..2^31-1');
   const bytes: number[] = [];
@@ -78,6 +108,13 @@ export function time(d: Date): Buffer {
     pad2(d.getUTCMinutes()) + pad2(d.getUTCSeconds()) + 'Z';
   if (y >= 1950 && y < 2050) return tlv(TAG.UTC_TIME, Buffer.from(pad2(y % 100) + rest, 'latin1'));
   return tlv(TAG.GENERALIZED_TIME, Buffer.from(String(y).padStart(4, '0') + rest, 'latin1'));
+}
+
+/** GeneralizedTime, Zulu, with seconds and no fractions (RFC 5280 4.1.2.5.2), whatever the year. */
+export function generalizedTime(d: Date): Buffer {
+  const s = String(d.getUTCFullYear()).padStart(4, '0') + pad2(d.getUTCMonth() + 1) + pad2(d.getUTCDate()) +
+    pad2(d.getUTCHours()) + pad2(d.getUTCMinutes()) + pad2(d.getUTCSeconds()) + 'Z';
+  return tlv(TAG.GENERALIZED_TIME, Buffer.from(s, 'latin1'));
 }
 
 /** BIT STRING for a named-bit list (KeyUsage): trailing zero bits removed (X.690 11.2.2). */
