@@ -39,6 +39,8 @@ const PKI_ERROR_KIND: Record<PkiErrorCode, ServiceErrorKind> = {
   KEY_TYPE_NOT_ALLOWED: 'rejected', VALIDITY_NOT_ALLOWED: 'rejected', NAME_CONSTRAINTS_VIOLATED: 'rejected',
   TOKEN_ALREADY_REDEEMED: 'conflict', REVOCATION_REASON_INVALID: 'malformed',
   SERIAL_NUMBER_INVALID: 'malformed', CRL_INVALID: 'malformed', CRL_UNSUPPORTED_CRITICAL_EXTENSION: 'rejected',
+  OCSP_REQUEST_MALFORMED: 'malformed', OCSP_NONCE_INVALID: 'malformed', OCSP_HASH_UNSUPPORTED: 'rejected',
+  OCSP_RESPONSE_INVALID: 'malformed',
 };
 
 export type ErrorCode = ServiceErrorCode | PkiErrorCode;

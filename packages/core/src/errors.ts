@@ -25,6 +25,10 @@ export const PKI_ERRORS = {
   SERIAL_NUMBER_INVALID: 'serial number is not 1-20 octets of lower-case hex',
   CRL_INVALID: 'CRL does not conform to RFC 5280 section 5',
   CRL_UNSUPPORTED_CRITICAL_EXTENSION: 'CRL or CRL entry has a critical extension that is not supported',
+  OCSP_REQUEST_MALFORMED: 'OCSP request is structurally valid DER but not a valid RFC 6960 request',
+  OCSP_NONCE_INVALID: 'OCSP nonce is not 1 to 32 octets (RFC 8954)',
+  OCSP_HASH_UNSUPPORTED: 'OCSP CertID hash algorithm is not supported',
+  OCSP_RESPONSE_INVALID: 'OCSP response does not conform to RFC 6960',
 } as const;
 
 export type PkiErrorCode = keyof typeof PKI_ERRORS;

@@ -1,6 +1,6 @@
 /**
  * @fleetpki/core: the pure PKI library. It parses and builds DER, names, extensions,
- * CSRs, certificates and CRLs, compiles profiles and prepares certificates.
+ * CSRs, certificates, CRLs and OCSP messages, compiles profiles and prepares certificates.
  * It does no I/O, reads no clock (callers pass `now`) and draws no randomness (callers
  * pass serials).
  */
@@ -36,3 +36,12 @@ export { CRL_REASONS, REVOCATION_REASONS, crlReasonCode, crlReasonFromCode, pars
 export { buildCrl, encodeTbsCrl, type CrlEntry, type CrlFields } from './crl/build.js';
 export { CRL_LIMITS, parseCrl, type Crl, type CrlParseOptions } from './crl/parse.js';
 export { CRL_ENTRY_EXTENSION_OIDS, CRL_EXTENSION_OIDS, type IssuingDistributionPoint } from './crl/extensions.js';
+export { OCSP_HASH_OIDS, certIdFor, certIdIssuedBy, encodeCertId, issuerHashes, type CertId, type OcspHash, type OcspIssuer } from './ocsp/cert-id.js';
+export { NONCE_MAX_OCTETS, OID_PKIX_OCSP_NONCE } from './ocsp/nonce.js';
+export { OCSP_REQUEST_LIMITS, parseOcspRequest, type OcspRequest, type OcspRequestOptions } from './ocsp/request.js';
+export { encodeSingleResponse, type OcspCertStatus, type SingleResponse, type SingleResponseFields } from './ocsp/single-response.js';
+export {
+  OCSP_RESPONSE_STATUS, OID_PKIX_OCSP_BASIC, buildOcspResponse, encodeResponseData, ocspErrorResponse, ocspResponderKeyId,
+  type OcspResponseFields, type OcspResponseStatus,
+} from './ocsp/response.js';
+export { OCSP_RESPONSE_MAX_BYTES, parseOcspResponse, type BasicOcspResponse, type OcspResponse } from './ocsp/response-parse.js';
