@@ -5,6 +5,7 @@
 import type { Signer } from '@fleetpki/core';
 import type { CaDeps } from './context.js';
 import type { CertificateQuery } from './ports/store.js';
+import type { RevocationQuery } from './ports/revocation-store.js';
 import type { Actor } from './auth/permissions.js';
 import type { ServiceError } from './errors.js';
 import { refusalEvent } from './audit/audit-log.js';
@@ -17,6 +18,10 @@ import { createIssuingCaRequest, importCaCertificate, type ImportCaInput, type I
 import { createManufacturerCa, type ManufacturerCaInput } from './hierarchy/manufacturer-ca.js';
 import { createDevelopmentHierarchy, hierarchyExists } from './hierarchy/dev-hierarchy.js';
 import { getCa, getCertificate, listCas, searchCertificates } from './query/queries.js';
+import { revokeCertificate, revokeDevice } from './revocation/revoke-certificate.js';
+import { previewRevocation, revokeByQuery, type MassRevocationInput } from './revocation/mass-revocation.js';
+import { releaseHold } from './revocation/release-hold.js';
+import type { RevokeInput } from './revocation/revocation-input.js';
 
 export class CertificateAuthority {
   readonly issuers: IssuerRegistry;
@@ -32,6 +37,12 @@ export class CertificateAuthority {
   issueCertificate(actor: Actor, input: IssueInput, options?: { prevalidated?: boolean }) { return this.#issuer.issue(actor, input, options); }
   getCertificate(actor: Actor, serial: string) { return getCertificate(this.deps, actor, serial); }
   searchCertificates(actor: Actor, query: CertificateQuery) { return searchCertificates(this.deps, actor, query); }
+
+  revokeCertificate(actor: Actor, serial: string, input: RevokeInput) { return revokeCertificate(this.deps, actor, serial, input); }
+  revokeDevice(actor: Actor, deviceId: string, input: RevokeInput) { return revokeDevice(this.deps, actor, deviceId, input); }
+  releaseHold(actor: Actor, serial: string) { return releaseHold(this.deps, actor, serial); }
+  previewRevocation(actor: Actor, query: RevocationQuery) { return previewRevocation(this.deps, actor, query); }
+  revokeByQuery(actor: Actor, input: MassRevocationInput) { return revokeByQuery(this.deps, actor, input); }
 
   listCas(actor: Actor) { return listCas(this.deps, actor); }
   getCa(actor: Actor, name: string) { return getCa(this.deps, actor, name); }

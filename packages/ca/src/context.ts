@@ -11,6 +11,8 @@ export interface CaSettings {
   readonly publicUrl: string;
   /** Host of device id URIs under CAs without their own namespace. */
   readonly deviceNamespace: string;
+  /** CRL shards per CA (crlShardOf); 1 (the default) is one CRL per CA. */
+  readonly crlShards?: number;
 }
 
 export interface CaDeps {

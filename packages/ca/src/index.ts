@@ -1,5 +1,5 @@
 /**
- * @fleetpki/ca: the use cases (hierarchy, issuance, search, audit, API tokens) and the
+ * @fleetpki/ca: the use cases (hierarchy, issuance, revocation, search, audit, API tokens) and the
  * ports they need. It knows no HTTP, no SQL and no files.
  */
 export type { Clock, RandomSource } from './ports/clock.js';
@@ -34,3 +34,9 @@ export type { ImportCaInput, IssuingCaRequestInput } from './hierarchy/issuing-c
 export { DEV_NAMES } from './hierarchy/dev-hierarchy.js';
 export { DEVELOPMENT_HIERARCHY, HIERARCHY_SETTING, PRODUCTION_HIERARCHY } from './hierarchy/settings.js';
 export { normalizeSerial, type CertificateView } from './query/queries.js';
+export { crlShardOf } from './revocation/crl-shard.js';
+export { checkAttributes } from './issue/attributes.js';
+export type { RevokeInput } from './revocation/revocation-input.js';
+export type { DeviceRevocation } from './revocation/revoke-certificate.js';
+export { revokedEvent, REVOCATION_BATCH, type RevocationTally } from './revocation/revoke-batch.js';
+export { PREVIEW_SAMPLE_SIZE, PREVIEW_TTL_SECONDS, type MassRevocationInput, type MassRevocationResult, type RevocationPreview } from './revocation/mass-revocation.js';

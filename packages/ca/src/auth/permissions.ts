@@ -10,6 +10,7 @@ export interface Actor { readonly id: string; readonly role: ActorRole }
 export const PERMISSIONS = {
   'certificate.issue': ['admin', 'operator'],
   'certificate.read': ['admin', 'operator', 'auditor'],
+  'certificate.revoke': ['admin', 'operator'],
   'ca.read': ['admin', 'operator', 'auditor'],
   'ca.manage': ['admin'],
   'audit.read': ['admin', 'auditor'],

@@ -15,6 +15,7 @@ import type { CaDeps } from '../context.js';
 import type { CaRole } from '../ports/store.js';
 import type { Actor } from '../auth/permissions.js';
 import { audited, authorize } from '../auth/authorize.js';
+import { checkAttributes } from './attributes.js';
 import type { IssuerRegistry } from './issuer-registry.js';
 import type { IssuancePipeline, IssuedResult } from './pipeline.js';
 
@@ -25,6 +26,8 @@ export interface IssueInput {
   readonly caName?: string;
   readonly deviceId?: string;
   readonly validitySeconds?: number;
+  /** Kept with the certificate for search and mass revocation, e.g. { batch: "B7" }. */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_CA_SETTING = 'default_ca';
@@ -54,6 +57,7 @@ export class CertificateIssuer {
     return audited(this.deps, actor, 'certificate.issue', input.caName ?? null, async () => {
       // 1. authorize
       authorize(actor, 'certificate.issue');
+      const attributes = input.attributes === undefined ? undefined : checkAttributes(input.attributes);
       const profile = this.deps.settings.profiles.get(input.profile);
       if (!profile) throw new ServiceError('PROFILE_NOT_FOUND', `no profile named ${input.profile}`, { profile: input.profile });
       const caName = await this.#resolveCa(input.caName);
@@ -69,7 +73,7 @@ export class CertificateIssuer {
         publicKey: csr.publicKey, subject: csr.subject, subjectAltNames: csr.subjectAltNames,
         ...(input.deviceId !== undefined ? { deviceId: input.deviceId } : {}),
         ...(input.validitySeconds !== undefined ? { validitySeconds: input.validitySeconds } : {}),
-      }, actor, 'certificate.issue');
+      }, actor, 'certificate.issue', attributes ? { attributes } : {});
     });
   }
 }

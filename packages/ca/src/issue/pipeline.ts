@@ -8,12 +8,18 @@ import type { CaDeps } from '../context.js';
 import type { CertificateIntent, IntentOutcome, IssuedCertificate, AuditEventInput } from '../ports/store.js';
 import type { Actor } from '../auth/permissions.js';
 import { successEvent } from '../audit/audit-log.js';
+import { crlShardOf } from '../revocation/crl-shard.js';
 import { GroupCommit } from './group-commit.js';
 import type { OnlineIssuer } from './issuer-registry.js';
 import { newSerial } from './serial.js';
 
 /** A fresh serial collides with probability 2^-126; three tries is already paranoid. */
 const SERIAL_ATTEMPTS = 3;
+
+/** What is recorded with the intent beyond the certificate itself. */
+export interface IntentExtras {
+  readonly attributes?: Readonly<Record<string, string>>;
+}
 
 export interface IssuedResult {
   readonly serial: string;
@@ -35,7 +41,7 @@ export class IssuancePipeline {
   }
 
   /** 3. prepare (core checks) and 4. record intent, retrying on a serial collision. */
-  async #prepareAndRecord(profile: Profile, issuer: OnlineIssuer, req: IssuanceRequest, requester: string): Promise<PreparedCertificate> {
+  async #prepareAndRecord(profile: Profile, issuer: OnlineIssuer, req: IssuanceRequest, requester: string, extras: IntentExtras): Promise<PreparedCertificate> {
     for (let attempt = 0; attempt < SERIAL_ATTEMPTS; attempt++) {
       const now = this.deps.clock.now();
       const prepared = prepare(profile, issuer.context, req, { now, serial: newSerial(this.deps.random) });
@@ -43,6 +49,8 @@ export class IssuancePipeline {
         serial: prepared.serial, caName: issuer.record.name, profile: profile.name, subject: prepared.subject,
         deviceId: prepared.deviceId, subjectAltNames: prepared.subjectAltNames.map(formatGeneralName),
         notBefore: prepared.notBefore, notAfter: prepared.notAfter, tbsDer: prepared.tbs, requester, createdAt: now,
+        crlShard: crlShardOf(prepared.serial, this.deps.settings.crlShards ?? 1),
+        ...(extras.attributes ? { attributes: extras.attributes } : {}),
       });
       if (outcome === 'recorded') return prepared;
       if (outcome === 'quota_exceeded') {
@@ -52,8 +60,8 @@ export class IssuancePipeline {
     throw new ServiceError('SERIAL_EXHAUSTED');
   }
 
-  async run(profile: Profile, issuer: OnlineIssuer, req: IssuanceRequest, actor: Actor, action: string): Promise<IssuedResult> {
-    const prepared = await this.#prepareAndRecord(profile, issuer, req, actor.id);
+  async run(profile: Profile, issuer: OnlineIssuer, req: IssuanceRequest, actor: Actor, action: string, extras: IntentExtras = {}): Promise<IssuedResult> {
+    const prepared = await this.#prepareAndRecord(profile, issuer, req, actor.id, extras);
     // 5. sign exactly the recorded TBS
     const certificateDer = await issue(prepared, issuer.signer);
     // 6. record issued, with its audit event, in one transaction
