@@ -34,6 +34,7 @@ export { DEVICE_ID_PATTERN, checkDeviceId } from './issue/subject-alt-names.js';
 export { AUDIT_GENESIS_HASH, AuditChainVerifier, auditHash, auditHashOfCanonicalDetail, canonicalJson, verifyAuditChain, type AuditEntry, type AuditVerification, type ChainedAuditEntry } from './audit/chain.js';
 export { CRL_REASONS, REVOCATION_REASONS, crlReasonCode, crlReasonFromCode, parseRevocationReason, type CrlReason } from './revocation/reason.js';
 export { buildCrl, encodeTbsCrl, type CrlEntry, type CrlFields } from './crl/build.js';
+export { concatEncodedEntries, encodeEntries, type EncodedEntries } from './crl/entries.js';
 export { CRL_LIMITS, parseCrl, type Crl, type CrlParseOptions } from './crl/parse.js';
 export { CRL_ENTRY_EXTENSION_OIDS, CRL_EXTENSION_OIDS, type IssuingDistributionPoint } from './crl/extensions.js';
 export { OCSP_HASH_OIDS, certIdFor, certIdIssuedBy, encodeCertId, issuerHashes, type CertId, type OcspHash, type OcspIssuer } from './ocsp/cert-id.js';

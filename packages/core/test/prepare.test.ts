@@ -104,3 +104,13 @@ test('an empty subject makes the SAN critical (RFC 5280 4.2.1.6)', async () => {
   assert.equal(cert.subject.length, 0);
   assert.equal(cert.extensions.find((e) => e.oid === EXTENSION_OIDS.subjectAltName)!.critical, true);
 });
+
+test('a sharded CRL distribution point overrides the CA default', async () => {
+  const ca = await testCa();
+  const p = prepare(profile('device-operational'), ca.context, { ...(await request('CN=d')), deviceId: 'd1' },
+    { now: NOW, serial: serial(), crlDistributionPoints: ['http://pki.example/crl/test-ca.3.crl'] });
+  const cert = parseCertificate(await issue(p, ca.signer));
+  const cdp = cert.extensions.find((e) => e.oid === EXTENSION_OIDS.crlDistributionPoints)!;
+  assert.ok(Buffer.from(cdp.value).includes('http://pki.example/crl/test-ca.3.crl'));
+  assert.ok(!Buffer.from(cdp.value).includes('test.crl'));
+});

@@ -18,10 +18,12 @@ import { explicit, header, sequence, smallInteger, TAG, time } from '../der/writ
 import { assembleSigned } from '../issue/issue.js';
 import { encodeExtension } from '../x509/extensions/extension.js';
 import { encodeAuthorityKeyIdentifier } from '../x509/extensions/key-identifiers.js';
-import { type CrlEntry, encodeEntries } from './entries.js';
+import { type CrlEntry, type EncodedEntries, encodeEntries } from './entries.js';
 import { CRL_EXTENSION_OIDS, encodeCrlNumber, encodeFreshestCrl, encodeIssuingDistributionPoint } from './extensions.js';
 
-export type { CrlEntry } from './entries.js';
+export type { CrlEntry, EncodedEntries } from './entries.js';
+
+const isEncoded = (e: CrlFields['entries']): e is EncodedEntries => 'chunks' in e && Array.isArray((e as EncodedEntries).chunks);
 
 export interface CrlFields {
   readonly issuer: {
@@ -33,8 +35,11 @@ export interface CrlFields {
   readonly thisUpdate: Date;
   readonly nextUpdate: Date;
   readonly crlNumber: bigint;
-  /** Consumed once: a generator streams a million entries without holding them. */
-  readonly entries: Iterable<CrlEntry>;
+  /**
+   * Consumed once: a generator streams a million entries without holding them. Entries
+   * already encoded (encodeEntries, page by page from a store) are taken as they are.
+   */
+  readonly entries: Iterable<CrlEntry> | EncodedEntries;
   /** Set for a delta CRL: the cRLNumber of its base, in a critical DeltaCRLIndicator (5.2.4). */
   readonly baseCrlNumber?: bigint;
   /** A critical IssuingDistributionPoint, for a shard or a user-certificate-only CRL (5.2.5). */
@@ -87,7 +92,7 @@ function encodeCrlExtensions(f: CrlFields): Buffer {
  */
 export function encodeTbsCrl(fields: CrlFields, signatureAlgorithm: SignatureAlgorithmName): Buffer {
   checkFields(fields);
-  const entries = encodeEntries(fields.entries, fields.baseCrlNumber !== undefined);
+  const entries = isEncoded(fields.entries) ? fields.entries : encodeEntries(fields.entries, fields.baseCrlNumber !== undefined);
   const head = [V2, algorithmIdentifier(signatureAlgorithm), fields.issuer.subjectDer, time(fields.thisUpdate), time(fields.nextUpdate)];
   // 5.1.2.6: "When there are no revoked certificates, the revoked certificates list MUST be absent."
   const revoked = entries.count === 0 ? [] : [header(TAG.SEQUENCE, entries.length), ...entries.chunks];

@@ -121,3 +121,12 @@ export function encodeEntries(entries: Iterable<CrlEntry>, delta: boolean): Enco
   if (p > 0) chunks.push(chunk.subarray(0, p));
   return { chunks, length: length + p, count };
 }
+
+/** Several encoded pages as one list, in order (a store yields revoked entries in batches). */
+export function concatEncodedEntries(parts: readonly EncodedEntries[]): EncodedEntries {
+  let length = 0;
+  let count = 0;
+  const chunks: Buffer[] = [];
+  for (const p of parts) { chunks.push(...p.chunks); length += p.length; count += p.count; }
+  return { chunks, length, count };
+}

@@ -38,6 +38,8 @@ export interface PrepareContext {
   readonly now: Date;
   /** At least 64 bits from a CSPRNG, positive (RFC 5280 4.1.2.2, CA/B 7.1). */
   readonly serial: Uint8Array;
+  /** The CRL distribution point of this certificate when CRLs are sharded (its shard's URL). */
+  readonly crlDistributionPoints?: readonly string[];
 }
 
 /** The checked, to-be-signed certificate: single use (see issue.ts). */
@@ -83,14 +85,14 @@ function validity(profile: Profile, issuer: IssuerContext, req: IssuanceRequest,
   return { notBefore, notAfter };
 }
 
-function extensions(profile: Profile, issuer: IssuerContext, req: IssuanceRequest, sans: readonly GeneralName[]): Buffer {
+function extensions(profile: Profile, issuer: IssuerContext, req: IssuanceRequest, sans: readonly GeneralName[], crl: readonly string[]): Buffer {
   const parts: Uint8Array[] = [profile.staticExtensions,
     encodeExtension(EXTENSION_OIDS.subjectKeyIdentifier, false, encodeSubjectKeyIdentifier(keyIdentifier(req.publicKey)))];
   if (issuer.keyId) parts.push(encodeExtension(EXTENSION_OIDS.authorityKeyIdentifier, false, encodeAuthorityKeyIdentifier(issuer.keyId)));
   // RFC 5280 4.2.1.6: critical when the subject is empty.
   if (sans.length) parts.push(encodeExtension(EXTENSION_OIDS.subjectAltName, req.subject.length === 0, encodeSubjectAltName(sans)));
-  if (profile.crlDistributionPoints && issuer.urls.crl.length) {
-    parts.push(encodeExtension(EXTENSION_OIDS.crlDistributionPoints, false, encodeCrlDistributionPoints(issuer.urls.crl)));
+  if (profile.crlDistributionPoints && crl.length) {
+    parts.push(encodeExtension(EXTENSION_OIDS.crlDistributionPoints, false, encodeCrlDistributionPoints(crl)));
   }
   const ocsp = profile.noRevAvail ? [] : issuer.urls.ocsp;
   if (profile.authorityInfoAccess && (ocsp.length || issuer.urls.caIssuers.length)) {
@@ -125,7 +127,7 @@ export function prepare(profile: Profile, issuer: IssuerContext, req: IssuanceRe
   const tbs = encodeTbs({
     serial: ctx.serial, signatureAlgorithm: algorithmIdentifier(issuer.signatureAlgorithm),
     issuer: issuer.keyId === null ? subjectDer : issuer.subjectDer, notBefore, notAfter,
-    subject: subjectDer, spki: req.publicKey.spki, extensions: extensions(profile, issuer, req, sans),
+    subject: subjectDer, spki: req.publicKey.spki, extensions: extensions(profile, issuer, req, sans, ctx.crlDistributionPoints ?? issuer.urls.crl),
   });
   return Object.freeze({
     serial: Buffer.from(ctx.serial).toString('hex').replace(/^(00)+(?=.)/, ''), tbs, issuer: issuer.name, profile: profile.name,
