@@ -22,16 +22,28 @@ import { revokeCertificate, revokeDevice } from './revocation/revoke-certificate
 import { previewRevocation, revokeByQuery, type MassRevocationInput } from './revocation/mass-revocation.js';
 import { releaseHold } from './revocation/release-hold.js';
 import type { RevokeInput } from './revocation/revocation-input.js';
+import { DEFAULT_CRL_SETTINGS, DEFAULT_OCSP_SETTINGS } from './context.js';
+import { CrlPublisher } from './status/crl-publisher.js';
+import { OcspIssuerIndex } from './status/ocsp-issuers.js';
+import { OcspResponder } from './status/ocsp-responder.js';
+import { OcspSigners } from './status/ocsp-signers.js';
 
 export class CertificateAuthority {
   readonly issuers: IssuerRegistry;
   readonly #pipeline: IssuancePipeline;
   readonly #issuer: CertificateIssuer;
+  /** The OCSP responder's use case (status/ocsp-responder.ts). */
+  readonly ocsp: OcspResponder;
+  /** CRL publication (status/crl-publisher.ts). */
+  readonly crls: CrlPublisher;
 
   constructor(readonly deps: CaDeps) {
     this.issuers = new IssuerRegistry(deps);
     this.#pipeline = new IssuancePipeline(deps);
     this.#issuer = new CertificateIssuer(deps, this.issuers, this.#pipeline);
+    const signers = new OcspSigners(deps, this.issuers, this.#pipeline);
+    this.ocsp = new OcspResponder(deps, new OcspIssuerIndex(deps.store), signers, deps.settings.ocsp ?? DEFAULT_OCSP_SETTINGS);
+    this.crls = new CrlPublisher(deps, this.issuers, deps.settings.crl ?? DEFAULT_CRL_SETTINGS);
   }
 
   issueCertificate(actor: Actor, input: IssueInput, options?: { prevalidated?: boolean }) { return this.#issuer.issue(actor, input, options); }

@@ -4,6 +4,12 @@ import type { Clock, RandomSource } from './ports/clock.js';
 import type { EventSink } from './ports/events.js';
 import type { KeyVault } from './ports/keys.js';
 import type { Store } from './ports/store.js';
+import type { CrlSettings } from './status/crl-publisher.js';
+import type { OcspSettings } from './status/ocsp-responder.js';
+
+/** Defaults for the status services: OCSP answers valid an hour, CRLs a day, deltas an hour. */
+export const DEFAULT_OCSP_SETTINGS: OcspSettings = Object.freeze({ validitySeconds: 3600, refreshBeforeSeconds: 300, cacheEntries: 500_000, maxInFlight: 512 });
+export const DEFAULT_CRL_SETTINGS: CrlSettings = Object.freeze({ fullValiditySeconds: 86400, deltaValiditySeconds: 3600 });
 
 export interface CaSettings {
   readonly profiles: ReadonlyMap<string, Profile>;
@@ -13,6 +19,8 @@ export interface CaSettings {
   readonly deviceNamespace: string;
   /** CRL shards per CA (crlShardOf); 1 (the default) is one CRL per CA. */
   readonly crlShards?: number;
+  readonly ocsp?: OcspSettings;
+  readonly crl?: CrlSettings;
 }
 
 export interface CaDeps {

@@ -15,7 +15,7 @@ export type {
   RevokedListOptions,
 } from './ports/revocation-store.js';
 export { ERROR_KIND, ERROR_MESSAGES, SERVICE_ERRORS, SERVICE_ERROR_KINDS, ServiceError, toServiceError, type ErrorCode, type ServiceErrorCode, type ServiceErrorKind } from './errors.js';
-export type { CaDeps, CaSettings } from './context.js';
+export { DEFAULT_CRL_SETTINGS, DEFAULT_OCSP_SETTINGS, type CaDeps, type CaSettings } from './context.js';
 export { PERMISSIONS, SYSTEM_ACTOR, isAllowed, type Actor, type ActorRole, type Permission } from './auth/permissions.js';
 export { hashToken } from './auth/api-tokens.js';
 export { CertificateAuthority } from './authority.js';
@@ -40,3 +40,7 @@ export type { RevokeInput } from './revocation/revocation-input.js';
 export type { DeviceRevocation } from './revocation/revoke-certificate.js';
 export { revokedEvent, REVOCATION_BATCH, type RevocationTally } from './revocation/revoke-batch.js';
 export { PREVIEW_SAMPLE_SIZE, PREVIEW_TTL_SECONDS, type MassRevocationInput, type MassRevocationResult, type RevocationPreview } from './revocation/mass-revocation.js';
+export { CrlPublisher, type CrlSettings } from './status/crl-publisher.js';
+export { OcspResponder, type OcspAnswer, type OcspSettings } from './status/ocsp-responder.js';
+export type { CachedResponse } from './status/response-cache.js';
+export { crlUrl } from './issue/status-urls.js';

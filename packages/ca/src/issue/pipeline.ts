@@ -9,6 +9,7 @@ import type { CertificateIntent, IntentOutcome, IssuedCertificate, AuditEventInp
 import type { Actor } from '../auth/permissions.js';
 import { successEvent } from '../audit/audit-log.js';
 import { crlShardOf } from '../revocation/crl-shard.js';
+import { crlUrl } from './status-urls.js';
 import { GroupCommit } from './group-commit.js';
 import type { OnlineIssuer } from './issuer-registry.js';
 import { newSerial } from './serial.js';
@@ -44,12 +45,17 @@ export class IssuancePipeline {
   async #prepareAndRecord(profile: Profile, issuer: OnlineIssuer, req: IssuanceRequest, requester: string, extras: IntentExtras): Promise<PreparedCertificate> {
     for (let attempt = 0; attempt < SERIAL_ATTEMPTS; attempt++) {
       const now = this.deps.clock.now();
-      const prepared = prepare(profile, issuer.context, req, { now, serial: newSerial(this.deps.random) });
+      const serial = newSerial(this.deps.random);
+      const shards = this.deps.settings.crlShards ?? 1;
+      const crlShard = crlShardOf(Buffer.from(serial).toString('hex'), shards);
+      // With shards, the certificate's distribution point names its shard's CRL (as Let's Encrypt does).
+      const crlDistributionPoints = shards > 1 ? [crlUrl(this.deps.settings.publicUrl, issuer.record.name, crlShard, 'full')] : undefined;
+      const prepared = prepare(profile, issuer.context, req, { now, serial, ...(crlDistributionPoints ? { crlDistributionPoints } : {}) });
       const outcome = await this.#intents.submit({
         serial: prepared.serial, caName: issuer.record.name, profile: profile.name, subject: prepared.subject,
         deviceId: prepared.deviceId, subjectAltNames: prepared.subjectAltNames.map(formatGeneralName),
         notBefore: prepared.notBefore, notAfter: prepared.notAfter, tbsDer: prepared.tbs, requester, createdAt: now,
-        crlShard: crlShardOf(prepared.serial, this.deps.settings.crlShards ?? 1),
+        crlShard,
         ...(extras.attributes ? { attributes: extras.attributes } : {}),
       });
       if (outcome === 'recorded') return prepared;

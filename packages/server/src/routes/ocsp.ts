@@ -1,0 +1,56 @@
+/**
+ * The OCSP responder over HTTP (RFC 6960 appendix A, RFC 5019 5): POST with an
+ * application/ocsp-request body, or GET with the base64 request URL-encoded in the path.
+ * Every answer is 200 application/ocsp-response; errors are OCSPResponseStatus values in
+ * the body (malformedRequest, unauthorized, tryLater), never HTTP errors or text.
+ * GET answers carry caching headers derived from nextUpdate (RFC 5019 6).
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { ocspErrorResponse } from '@fleetpki/core';
+import type { OcspAnswer, OcspResponder } from '@fleetpki/ca';
+
+/** RFC 5019 5: GET requests stay under 255 bytes; POST bodies of a few CertIDs fit easily. */
+export const OCSP_MAX_REQUEST_BYTES = 16 * 1024;
+const CONTENT_TYPE = 'application/ocsp-response';
+
+function send(reply: FastifyReply, answer: OcspAnswer, now: Date, cacheHeaders: boolean): FastifyReply {
+  reply.type(CONTENT_TYPE);
+  if (answer.status !== 'successful') return reply.header('cache-control', 'no-store').send(answer.der);
+  const r = answer.response;
+  if (cacheHeaders && answer.cacheable) {
+    const maxAge = Math.max(0, Math.floor((r.nextUpdate.getTime() - now.getTime()) / 1000));
+    reply.header('cache-control', `max-age=${maxAge}, public, no-transform, must-revalidate`)
+      .header('etag', r.etag).header('last-modified', r.producedAt.toUTCString()).header('expires', r.nextUpdate.toUTCString());
+  } else reply.header('cache-control', 'no-store');
+  return reply.send(r.der);
+}
+
+/** The path after /ocsp/: URL-decoded, then standard base64 (RFC 5019 5 allows '/' in it). */
+function decodeGetRequest(path: string): Buffer | null {
+  let text: string;
+  try { text = decodeURIComponent(path); } catch { return null; }
+  if (text.length === 0 || text.length > (OCSP_MAX_REQUEST_BYTES * 4) / 3 + 4 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return null;
+  return Buffer.from(text, 'base64');
+}
+
+export const ocspRoutes: FastifyPluginAsync<{ responder: OcspResponder; now: () => Date }> = async (app, { responder, now }) => {
+  app.addContentTypeParser('application/ocsp-request', { parseAs: 'buffer', bodyLimit: OCSP_MAX_REQUEST_BYTES }, (_req, body, done) => done(null, body));
+  // Anything that goes wrong before the handler (too large, wrong type) is still an OCSP answer.
+  app.setErrorHandler(async (_error, _request, reply) => reply.code(200).type(CONTENT_TYPE).header('cache-control', 'no-store').send(ocspErrorResponse('malformedRequest')));
+
+  app.post('/ocsp', { schema: { hide: true } }, async (request: FastifyRequest, reply) => {
+    const body = request.body;
+    if (!Buffer.isBuffer(body)) return send(reply, { status: 'malformedRequest', der: ocspErrorResponse('malformedRequest') }, now(), false);
+    return send(reply, await responder.respond(body), now(), false);
+  });
+
+  app.get<{ Params: { '*': string } }>('/ocsp/*', { schema: { hide: true } }, async (request, reply) => {
+    const der = decodeGetRequest(request.params['*']);
+    if (!der) return send(reply, { status: 'malformedRequest', der: ocspErrorResponse('malformedRequest') }, now(), false);
+    const answer = await responder.respond(der);
+    if (answer.status === 'successful' && answer.cacheable && request.headers['if-none-match'] === answer.response.etag) {
+      return reply.code(304).header('etag', answer.response.etag).send();
+    }
+    return send(reply, answer, now(), true);
+  });
+};
