@@ -21,6 +21,7 @@ import { auditRoutes } from './routes/audit.js';
 import { caRoutes } from './routes/cas.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { publicRoutes } from './routes/public.js';
+import { revocationRoutes } from './routes/revocations.js';
 import { tokenRoutes } from './routes/tokens.js';
 
 export interface AppDeps {
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (api) => {
     api.addHook('onRequest', authenticationHook(deps.ca));
     await api.register(certificateRoutes, { ca: deps.ca });
+    await api.register(revocationRoutes, { ca: deps.ca });
     await api.register(caRoutes, { ca: deps.ca });
     await api.register(tokenRoutes, { ca: deps.ca });
     await api.register(auditRoutes, { ca: deps.ca });

@@ -59,6 +59,8 @@ describe('public endpoints', () => {
     assert.equal(doc.openapi, '3.1.0');
     assert.deepEqual(Object.keys(doc.paths).sort(), [
       '/api/v1/audit/verify', '/api/v1/cas', '/api/v1/cas/{name}', '/api/v1/certificates', '/api/v1/certificates/{serial}',
+      '/api/v1/certificates/{serial}/release-hold', '/api/v1/certificates/{serial}/revoke', '/api/v1/devices/{deviceId}/revoke',
+      '/api/v1/revocations', '/api/v1/revocations/preview',
       '/api/v1/tokens', '/api/v1/tokens/{id}', '/ca/{name}.crt', '/healthz', '/metrics',
     ]);
     assert.deepEqual(Object.keys(doc.paths['/api/v1/certificates']!).sort(), ['get', 'post']);

@@ -28,6 +28,7 @@ function issueInput(body: IssueBody, csrDer: Uint8Array): IssueInput {
     ...(body.ca !== undefined ? { caName: body.ca } : {}),
     ...(body.deviceId !== undefined ? { deviceId: body.deviceId } : {}),
     ...(body.validitySeconds !== undefined ? { validitySeconds: body.validitySeconds } : {}),
+    ...(body.attributes !== undefined ? { attributes: body.attributes } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ export const IssueBody = Type.Object({
   ca: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'issuing CA; the deployment default when absent' })),
   deviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   validitySeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+  attributes: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'kept with the certificate for search and mass revocation, e.g. {"batch": "B7"}' })),
 }, { additionalProperties: false });
 export type IssueBody = Static<typeof IssueBody>;
 
@@ -44,7 +45,9 @@ const summaryFields = {
   createdAt: Timestamp,
   issuedAt: NullableTimestamp,
   revokedAt: NullableTimestamp,
-  revocationReason: NullableString,
+  revocationReason: Type.Union([Type.String({ description: 'RFC 5280 5.3.1 name, e.g. keyCompromise; certificateHold is a suspension' }), Type.Null()]),
+  invalidityDate: NullableTimestamp,
+  attributes: Type.Record(Type.String(), Type.String(), { description: 'e.g. {"batch": "B7"}' }),
   sha256: Type.Union([Type.String({ description: 'lower-case hex SHA-256 of the DER' }), Type.Null()]),
   requester: Type.String(),
 };
@@ -95,7 +98,8 @@ export function certificateSummary(r: CertificateRecord): CertificateSummary {
     serial: r.serial, status: r.status, ca: r.caName, profile: r.profile, subject: r.subject,
     subjectAltNames: [...r.subjectAltNames], deviceId: r.deviceId, notBefore: iso(r.notBefore), notAfter: iso(r.notAfter),
     createdAt: iso(r.createdAt), issuedAt: isoOrNull(r.issuedAt), revokedAt: isoOrNull(r.revokedAt),
-    revocationReason: r.revocationReason, sha256: r.sha256, requester: r.requester,
+    revocationReason: r.revocationReason, invalidityDate: isoOrNull(r.invalidityDate), attributes: { ...r.attributes },
+    sha256: r.sha256, requester: r.requester,
   };
 }
 
