@@ -15,6 +15,10 @@ import { registerCaShow } from './commands/ca-show.js';
 import { registerCertIssue } from './commands/cert-issue.js';
 import { registerCertGet } from './commands/cert-get.js';
 import { registerCertSearch } from './commands/cert-search.js';
+import { registerCertRevoke } from './commands/cert-revoke.js';
+import { registerCertReleaseHold } from './commands/cert-release-hold.js';
+import { registerDeviceRevoke } from './commands/device-revoke.js';
+import { registerRevoke } from './commands/revoke.js';
 import { registerTokenCreate } from './commands/token-create.js';
 import { registerTokenList } from './commands/token-list.js';
 import { registerTokenRevoke } from './commands/token-revoke.js';
@@ -28,7 +32,9 @@ type Register = (parent: Command, io: Io) => void;
 const GROUPS: readonly { name: string; description: string; commands: readonly Register[] }[] = [
   { name: 'ca', description: 'CA hierarchy: offline root ceremony, issuing and manufacturer CAs',
     commands: [registerCaInitRoot, registerCaRequest, registerCaSign, registerCaImport, registerCaCreateManufacturer, registerCaList, registerCaShow] },
-  { name: 'cert', description: 'issue and find certificates', commands: [registerCertIssue, registerCertGet, registerCertSearch] },
+  { name: 'cert', description: 'issue, find and revoke certificates',
+    commands: [registerCertIssue, registerCertGet, registerCertSearch, registerCertRevoke, registerCertReleaseHold] },
+  { name: 'device', description: 'devices: revoke every certificate of one', commands: [registerDeviceRevoke] },
   { name: 'token', description: 'API tokens for the REST API', commands: [registerTokenCreate, registerTokenList, registerTokenRevoke] },
   { name: 'audit', description: 'the hash-chained audit log', commands: [registerAuditVerify] },
 ];
@@ -47,5 +53,6 @@ export function buildProgram(io: Io): Command {
     const cmd = program.command(group.name).description(group.description);
     for (const register of group.commands) register(cmd, io);
   }
+  registerRevoke(program, io);
   return program;
 }

@@ -1,9 +1,22 @@
 /**
- * The REST API as a client sees it, for `cert issue --url`: POST /api/v1/certificates with
- * a bearer token. Refusals arrive as RFC 9457 problem+json with a stable `code`, which the
- * CLI reports like a local error of the same code.
+ * The REST API as a client sees it, for `cert issue --url`, `cert revoke --url` and
+ * `cert release-hold --url`: JSON requests with a bearer token. Refusals arrive as RFC 9457
+ * problem+json with a stable `code`, which the CLI reports like a local error of the same code.
  */
-import { CliError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
+import type { Io } from './io.js';
+
+export interface RemoteTarget { readonly url: string; readonly token: string }
+
+/** Remote when a URL is given (flag or FLEETPKI_URL) and no --data asks for the local folder. */
+export function remoteTarget(flags: { readonly url?: string; readonly token?: string; readonly data?: string }, io: Io): RemoteTarget | null {
+  const url = flags.url ?? (flags.data ? undefined : io.env['FLEETPKI_URL']);
+  if (!url) return null;
+  if (flags.data && flags.url) throw new UsageError('--url and --data exclude each other');
+  const token = flags.token ?? io.env['FLEETPKI_TOKEN'];
+  if (!token) throw new UsageError('a request through a server needs --token or FLEETPKI_TOKEN');
+  return { url, token };
+}
 
 export interface IssueRequestBody {
   readonly csr: string;
@@ -11,6 +24,7 @@ export interface IssueRequestBody {
   readonly ca?: string;
   readonly deviceId?: string;
   readonly validitySeconds?: number;
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 /** The fields of the API's issue response that the CLI uses. */
@@ -35,13 +49,14 @@ async function problemOf(response: Response): Promise<CliError> {
   return new CliError(code, message);
 }
 
-export async function issueRemote(baseUrl: string, token: string, body: IssueRequestBody): Promise<RemoteIssued> {
-  const url = `${baseUrl.replace(/\/+$/, '')}/api/v1/certificates`;
+/** POST `body` (JSON) to `path` under /api/v1; the JSON answer, or the problem as a CliError. */
+export async function postRemote<T>(target: RemoteTarget, path: string, body: unknown): Promise<T> {
+  const url = `${target.url.replace(/\/+$/, '')}/api/v1${path}`;
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${target.token}` },
       body: JSON.stringify(body),
     });
   } catch (e) {
@@ -49,5 +64,9 @@ export async function issueRemote(baseUrl: string, token: string, body: IssueReq
     throw new CliError('REMOTE_UNREACHABLE', `${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
   }
   if (!response.ok) throw await problemOf(response);
-  return (await response.json()) as RemoteIssued;
+  return (await response.json()) as T;
+}
+
+export function issueRemote(target: RemoteTarget, body: IssueRequestBody): Promise<RemoteIssued> {
+  return postRemote<RemoteIssued>(target, '/certificates', body);
 }

@@ -70,6 +70,8 @@ export interface CertificateView {
   readonly issuedAt: string | null;
   readonly revokedAt: string | null;
   readonly revocationReason: string | null;
+  readonly invalidityDate: string | null;
+  readonly attributes: Readonly<Record<string, string>>;
   readonly requester: string;
   readonly sha256: string | null;
   readonly certificate: string | null;
@@ -80,7 +82,8 @@ export function certificateView(r: CertificateRecord): CertificateView {
     serial: r.serial, status: r.status, ca: r.caName, profile: r.profile, subject: r.subject, deviceId: r.deviceId,
     subjectAltNames: r.subjectAltNames, notBefore: r.notBefore.toISOString(), notAfter: r.notAfter.toISOString(),
     issuedAt: r.issuedAt?.toISOString() ?? null, revokedAt: r.revokedAt?.toISOString() ?? null,
-    revocationReason: r.revocationReason, requester: r.requester, sha256: r.sha256,
+    revocationReason: r.revocationReason, invalidityDate: r.invalidityDate?.toISOString() ?? null, attributes: r.attributes,
+    requester: r.requester, sha256: r.sha256,
     certificate: r.der ? toPem('CERTIFICATE', r.der) : null,
   };
 }
@@ -90,7 +93,18 @@ export function certificateLines(v: CertificateView): string[] {
     ['serial', v.serial], ['status', v.status], ['CA', v.ca], ['profile', v.profile], ['subject', v.subject || '(empty)'],
     ['device id', v.deviceId], ['SANs', v.subjectAltNames.join(', ') || undefined],
     ['not before', v.notBefore], ['not after', v.notAfter], ['issued', v.issuedAt],
-    ['revoked', v.revokedAt ?? undefined], ['reason', v.revocationReason ?? undefined],
+    ['revoked', v.revokedAt ?? undefined], ['reason', v.revocationReason ?? undefined], ['invalidity date', v.invalidityDate ?? undefined],
+    ...Object.entries(v.attributes).map(([k, val]) => [`attribute ${k}`, val] as const),
     ['requester', v.requester], ['SHA-256', v.sha256],
   ]);
+}
+
+/** The REST API's certificate detail carries every field of the view under the same names. */
+export function certificateViewOfApi(d: CertificateView): CertificateView {
+  return {
+    serial: d.serial, status: d.status, ca: d.ca, profile: d.profile, subject: d.subject, deviceId: d.deviceId,
+    subjectAltNames: d.subjectAltNames, notBefore: d.notBefore, notAfter: d.notAfter, issuedAt: d.issuedAt, revokedAt: d.revokedAt,
+    revocationReason: d.revocationReason, invalidityDate: d.invalidityDate ?? null, attributes: d.attributes ?? {},
+    requester: d.requester, sha256: d.sha256, certificate: d.certificate,
+  };
 }

@@ -7,12 +7,12 @@
 import type { Command } from 'commander';
 import { toPem } from '@fleetpki/core';
 import { cliActor, withDeployment } from '../deployment.js';
-import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { readCsr } from '../inputs.js';
 import { addDeploymentOptions, addJsonOption, durationArg, type DeploymentFlags } from '../options.js';
 import { fields, Output, writePublicFile } from '../output.js';
-import { issueRemote, type IssueRequestBody, type RemoteIssued } from '../remote.js';
+import { issueRemote, remoteTarget, type IssueRequestBody, type RemoteIssued } from '../remote.js';
+import { attributeArg } from '../revocation-options.js';
 
 interface Flags extends DeploymentFlags {
   readonly csr: string;
@@ -24,17 +24,8 @@ interface Flags extends DeploymentFlags {
   readonly chainOut?: string;
   readonly url?: string;
   readonly token?: string;
+  readonly attribute?: Readonly<Record<string, string>>;
   readonly json?: boolean;
-}
-
-/** Remote when a URL is given (flag or env) and no --data asks for the local folder. */
-function remoteTarget(flags: Flags, io: Io): { url: string; token: string } | null {
-  const url = flags.url ?? (flags.data ? undefined : io.env['FLEETPKI_URL']);
-  if (!url) return null;
-  if (flags.data && flags.url) throw new UsageError('--url and --data exclude each other');
-  const token = flags.token ?? io.env['FLEETPKI_TOKEN'];
-  if (!token) throw new UsageError('issuing through a server needs --token or FLEETPKI_TOKEN');
-  return { url, token };
 }
 
 async function issueLocal(flags: Flags, io: Io, body: IssueRequestBody, csrDer: Uint8Array): Promise<RemoteIssued> {
@@ -43,6 +34,7 @@ async function issueLocal(flags: Flags, io: Io, body: IssueRequestBody, csrDer: 
     ...(body.ca !== undefined ? { caName: body.ca } : {}),
     ...(body.deviceId !== undefined ? { deviceId: body.deviceId } : {}),
     ...(body.validitySeconds !== undefined ? { validitySeconds: body.validitySeconds } : {}),
+    ...(body.attributes !== undefined ? { attributes: body.attributes } : {}),
   }));
   return {
     serial: r.serial, certificate: toPem('CERTIFICATE', r.certificateDer), chain: r.chainDer.map((d) => toPem('CERTIFICATE', d)),
@@ -59,8 +51,9 @@ async function issue(flags: Flags, io: Io): Promise<void> {
     ...(flags.ca !== undefined ? { ca: flags.ca } : {}),
     ...(flags.deviceId !== undefined ? { deviceId: flags.deviceId } : {}),
     ...(flags.validity !== undefined ? { validitySeconds: flags.validity } : {}),
+    ...(flags.attribute !== undefined ? { attributes: flags.attribute } : {}),
   };
-  const issued = target ? await issueRemote(target.url, target.token, body) : await issueLocal(flags, io, body, csrDer);
+  const issued = target ? await issueRemote(target, body) : await issueLocal(flags, io, body, csrDer);
   if (flags.out) writePublicFile(flags.out, issued.certificate);
   if (flags.chainOut) writePublicFile(flags.chainOut, issued.chain.join(''));
   const output = new Output(io, flags.json === true);
@@ -81,6 +74,7 @@ export function registerCertIssue(cert: Command, io: Io): void {
     .option('--validity <duration>', 'lifetime, e.g. 90d (default: the profile\'s)', durationArg)
     .option('--out <file>', 'write the certificate here (default: stdout)')
     .option('--chain-out <file>', 'write the issuer chain here (issuing CA first, root last)')
+    .option('--attribute <name=value>', 'attribute kept with the certificate, e.g. batch=B7 (repeatable)', attributeArg)
     .option('--url <url>', 'issue through this server instead (default: $FLEETPKI_URL)')
     .option('--token <token>', 'API token for --url (default: $FLEETPKI_TOKEN)');
   addJsonOption(cmd).action((flags: Flags) => issue(flags, io));
