@@ -5,6 +5,8 @@
  *   /api/v1/*               REST API, Bearer token (openapi.json excepted)
  *   /api/v1/openapi.json    OpenAPI 3.1, generated from the route schemas
  *   /ca/<name>.crt          CA certificates (caIssuers), /healthz, /metrics: no auth
+ *   /ocsp, /ocsp/<base64>   OCSP responder (RFC 6960, RFC 5019): no auth
+ *   /crl/<ca>[.<shard>][.delta].crl   CRLs (RFC 5280 5): no auth
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -20,6 +22,8 @@ import { Problem } from './schemas/common.js';
 import { auditRoutes } from './routes/audit.js';
 import { caRoutes } from './routes/cas.js';
 import { certificateRoutes } from './routes/certificates.js';
+import { crlRoutes } from './routes/crl.js';
+import { ocspRoutes } from './routes/ocsp.js';
 import { publicRoutes } from './routes/public.js';
 import { revocationRoutes } from './routes/revocations.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -99,6 +103,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(auditRoutes, { ca: deps.ca });
   }, { prefix: API_PREFIX });
   await app.register(publicRoutes, { ca: deps.ca, metrics });
+  const now = (): Date => deps.ca.deps.clock.now();
+  await app.register(ocspRoutes, { responder: deps.ca.ocsp, now });
+  await app.register(crlRoutes, { ca: deps.ca, now });
   await app.ready();
   return app;
 }

@@ -13,6 +13,8 @@ const Postgres = Type.Object({
   schema: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })), poolSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
 }, { additionalProperties: false });
 
+const DURATION = '^\\d{1,6}[smhdy]$';
+
 export const ConfigSchema = Type.Object({
   dataDir: Type.String({ minLength: 1 }),
   listen: Type.Object({
@@ -31,6 +33,15 @@ export const ConfigSchema = Type.Object({
   }, { default: {}, additionalProperties: false }),
   limits: Type.Object({
     bodyBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 256 * 1024 }),
+  }, { default: {}, additionalProperties: false }),
+  /** Revocation status: CRLs (RFC 5280 5) and the OCSP responder (RFC 6960). Durations as "24h". */
+  status: Type.Object({
+    crlShards: Type.Integer({ minimum: 1, maximum: 256, default: 1 }),
+    crlValidity: Type.String({ pattern: DURATION, default: '24h' }),
+    deltaCrlValidity: Type.String({ pattern: DURATION, default: '1h' }),
+    crlDebounce: Type.String({ pattern: DURATION, default: '1s' }),
+    ocspValidity: Type.String({ pattern: DURATION, default: '1h' }),
+    ocspCacheEntries: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 500_000 }),
   }, { default: {}, additionalProperties: false }),
   /** Extra profiles, or replacements for built-ins of the same name. */
   profiles: Type.Array(Type.Unknown(), { default: [] }),

@@ -13,8 +13,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CertificateAuthority, type CaDeps, DEV_NAMES, SYSTEM_ACTOR, type Store } from '@fleetpki/ca';
-import { toPem } from '@fleetpki/core';
+import { CertificateAuthority, type CaDeps, DEFAULT_OCSP_SETTINGS, DEV_NAMES, SYSTEM_ACTOR, type Store } from '@fleetpki/ca';
+import { parseDuration, toPem } from '@fleetpki/core';
 import { generatePrivateKey, Pkcs8KeyVault, softwareSigner, writeEncryptedKeyFile, writeFileExclusive } from '@fleetpki/keys';
 import { openStore } from '@fleetpki/store';
 import type { Config } from './config.js';
@@ -69,6 +69,24 @@ function resolvePassphrase(config: Config, paths: DeploymentPaths, env: OpenOpti
   return { passphrase, generated: true };
 }
 
+const seconds = (d: string): number => parseDuration(d) ?? 0;
+
+/** The use cases' settings from the validated configuration (durations were checked by the schema). */
+function caSettings(config: Config): CaDeps['settings'] {
+  const st = config.status;
+  const ocspValidity = seconds(st.ocspValidity);
+  return {
+    profiles: config.compiledProfiles, publicUrl: config.publicUrl, deviceNamespace: config.identity.deviceNamespace,
+    crlShards: st.crlShards,
+    crl: { fullValiditySeconds: seconds(st.crlValidity), deltaValiditySeconds: seconds(st.deltaCrlValidity) },
+    ocsp: {
+      ...DEFAULT_OCSP_SETTINGS, validitySeconds: ocspValidity, cacheEntries: st.ocspCacheEntries,
+      // Re-sign cached answers when a tenth of their life is left.
+      refreshBeforeSeconds: Math.max(1, Math.floor(ocspValidity / 10)),
+    },
+  };
+}
+
 export function rootFingerprint(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
 }
@@ -99,10 +117,14 @@ export async function openDeployment(opts: OpenOptions): Promise<Deployment> {
     store, keys: new Pkcs8KeyVault(passphrase), events,
     clock: { now: () => new Date() },
     random: pooledRandom(),
-    settings: { profiles: config.compiledProfiles, publicUrl: config.publicUrl, deviceNamespace: config.identity.deviceNamespace },
+    settings: caSettings(config),
   };
   const ca = new CertificateAuthority(deps);
-  events.subscribe((e) => { if (e.type === 'ca.changed') ca.issuers.invalidate(e.caName); });
+  // What a change invalidates, at once: the next OCSP answer after a revocation says revoked.
+  events.subscribe((e) => {
+    if (e.type === 'ca.changed') { ca.issuers.invalidate(e.caName); ca.ocsp.forgetIssuers(); }
+    if (e.type === 'certificate.revoked' || e.type === 'certificate.hold_released') ca.ocsp.forget(e.caName, e.serial);
+  });
   let firstStart: FirstStart | null = null;
   try {
     if (opts.initialize && !(await ca.hierarchyExists())) {

@@ -8,9 +8,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEV_NAMES } from '@fleetpki/ca';
+import { parseDuration } from '@fleetpki/core';
 import { type Config, ConfigError, parseConfig } from './config.js';
 import { type Deployment, openDeployment, rootFingerprint } from './deployment.js';
 import { buildApp } from './app.js';
+import { CrlScheduler, DEFAULT_CRL_SCHEDULE } from './crl-scheduler.js';
 
 export interface ServeFlags {
   readonly data?: string;
@@ -79,11 +81,15 @@ export async function serve(flags: ServeFlags, env: Env, out: (line: string) => 
   const port = typeof addr === 'object' && addr ? addr.port : config.listen.port;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host}:${port}`;
+  const debounceMs = (parseDuration(config.status.crlDebounce) ?? 1) * 1000;
+  const scheduler = new CrlScheduler(deployment.ca, deployment.events, { ...DEFAULT_CRL_SCHEDULE, debounceMs }, (msg, err) => app.log.error({ err }, msg));
+  scheduler.start();
   await describe(deployment, out);
   out(`API ${url}/api/v1 (OpenAPI ${url}/api/v1/openapi.json), metrics ${url}/metrics, CA certificates ${url}/ca/<name>.crt`);
+  out(`OCSP ${url}/ocsp, CRLs ${url}/crl/<ca>.crl and ${url}/crl/<ca>.delta.crl`);
   out(`FleetPKI ready at ${url}`);
   return {
     url, deployment,
-    close: async () => { await app.close(); await deployment.close(); },
+    close: async () => { await scheduler.stop(); await app.close(); await deployment.close(); },
   };
 }
