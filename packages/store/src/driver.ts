@@ -15,11 +15,6 @@ export interface SqlExecutor {
   all(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
   /** Runs a statement for its effect; `changes` is the number of rows it touched. */
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
-  /**
-   * Like `all`, with each row an array in SELECT order: no object per row, for the hot
-   * paths that read a million rows (CRL entries). Bytes come back as Uint8Array.
-   */
-  values(sql: string, params?: readonly SqlValue[]): Promise<unknown[][]>;
 }
 
 /**
@@ -42,6 +37,8 @@ export interface Dialect {
   readonly byteCollation: string;
   /** Row lock for read-then-write inside a transaction; SQLite's writer lock already serializes. */
   readonly forUpdate: string;
+  /** The text aggregate, called as `f(expr, separator)`: group_concat on SQLite, string_agg on PostgreSQL. */
+  readonly textAggregate: 'group_concat' | 'string_agg';
 }
 
 export interface SqlDriver extends SqlExecutor {
@@ -68,15 +65,6 @@ export function normalizeRow(row: Record<string, unknown>): Row {
   for (const key in row) {
     const v = row[key];
     if (Buffer.isBuffer(v)) row[key] = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  }
-  return row;
-}
-
-/** normalizeRow for array rows. */
-export function normalizeValues(row: unknown[]): unknown[] {
-  for (let i = 0; i < row.length; i++) {
-    const v = row[i];
-    if (Buffer.isBuffer(v)) row[i] = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   }
   return row;
 }

@@ -5,7 +5,7 @@
  * themselves (Dialect.forUpdate), so this driver needs no lock of its own.
  */
 import pg from 'pg';
-import { normalizeRow, normalizeValues, type Dialect, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
+import { normalizeRow, type Dialect, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
 
 export const POSTGRES_DIALECT: Dialect = Object.freeze({
   name: 'postgres',
@@ -14,6 +14,7 @@ export const POSTGRES_DIALECT: Dialect = Object.freeze({
   int64Key: 'BIGINT PRIMARY KEY',
   byteCollation: ' COLLATE "C"',
   forUpdate: ' FOR UPDATE',
+  textAggregate: 'string_agg',
 });
 
 export interface PgDriverOptions {
@@ -77,15 +78,9 @@ function executor(client: pg.Pool | pg.PoolClient, names: StatementNames): SqlEx
     const s = names.get(sql, params);
     return client.query<Record<string, unknown>>({ text: s.text, values: params as SqlValue[], ...(s.name === undefined ? {} : { name: s.name }) });
   };
-  const values = async (sql: string, params: readonly SqlValue[]): Promise<unknown[][]> => {
-    const s = names.get(sql, params);
-    const result = await client.query<unknown[]>({ text: s.text, values: params as SqlValue[], rowMode: 'array', ...(s.name === undefined ? {} : { name: s.name }) });
-    return result.rows.map(normalizeValues);
-  };
   return {
     all: async (sql, params = []) => (await query(sql, params)).rows.map(normalizeRow),
     run: async (sql, params = []) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
-    values: async (sql, params = []) => values(sql, params),
   };
 }
 
@@ -100,7 +95,6 @@ class PgDriver implements SqlDriver {
 
   all(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> { return this.#pooled.all(sql, params); }
   run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> { return this.#pooled.run(sql, params); }
-  values(sql: string, params: readonly SqlValue[] = []): Promise<unknown[][]> { return this.#pooled.values(sql, params); }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();

@@ -6,7 +6,7 @@
 import { crlReasonFromCode, type CrlReason } from '@fleetpki/core';
 import type { CertificateStatusRecord, RevocationDelta, RevokedEntry, RevokedListOptions } from '@fleetpki/ca';
 import { date, dateOrNull, msOf, num, numOrNull, str, strOrNull } from './columns.js';
-import type { Row, SqlExecutor, SqlValue } from './driver.js';
+import type { Dialect, Row, SqlExecutor, SqlValue } from './driver.js';
 import { requestInvalid } from './errors.js';
 
 const DEFAULT_BATCH = 10_000;
@@ -21,18 +21,6 @@ function checkOptions(o: RevokedListOptions): { notExpiredAt: number; batch: num
   return { notExpiredAt, batch };
 }
 
-const SHARD = 0;
-const SERIAL = 1;
-
-/** A `values` row of ENTRY_COLUMNS; this runs a million times for a big CRL, so it only checks types. */
-function entryOf(v: readonly unknown[]): RevokedEntry {
-  const [, serial, revokedAt, reason, invalidity] = v;
-  if (typeof serial !== 'string' || typeof revokedAt !== 'number' || typeof reason !== 'number' || (invalidity !== null && typeof invalidity !== 'number')) {
-    throw new TypeError('revocations row has unexpected column types');
-  }
-  return { serial, revocationDate: new Date(revokedAt), reason: crlReasonFromCode(reason), invalidityDate: invalidity === null ? null : new Date(invalidity) };
-}
-
 function toEntry(r: Row): RevokedEntry {
   const invalidity = numOrNull(r, 'invalidity_date');
   return {
@@ -43,22 +31,58 @@ function toEntry(r: Row): RevokedEntry {
 
 const ENTRY_COLUMNS = 'crl_shard, serial, revoked_at, reason, invalidity_date';
 
-/** Keyset pages over the primary key (ca_name, crl_shard, serial): one index range each. */
-export async function* listRevokedRows(db: SqlExecutor, caName: string, options: RevokedListOptions): AsyncGenerator<readonly RevokedEntry[]> {
+/**
+ * One page as one row: the entries joined into text by the database. A CRL reads a million
+ * entries, and the drivers' cost per row (about 0.75 us on better-sqlite3, more on pg)
+ * would be most of the time; one string per page and a split take about half as long.
+ * The join is not ordered (ORDER BY inside the aggregate costs a sort per page); the
+ * keyset continues from MAX(serial), so pages are right whatever order the join has.
+ * Fields: serial, revocation date, reason code, invalidity date (empty when none).
+ */
+function pageStatement(d: Dialect): string {
+  const text = "serial || ' ' || CAST(revoked_at AS TEXT) || ' ' || CAST(reason AS TEXT) || ' ' || COALESCE(CAST(invalidity_date AS TEXT), '')";
+  return `SELECT COUNT(*) AS n, MAX(serial) AS last, ${d.textAggregate}(${text}, ' ') AS entries FROM (
+    SELECT serial, revoked_at, reason, invalidity_date FROM revocations
+    WHERE ca_name = ? AND crl_shard = ? AND serial > ? AND not_after >= ? ORDER BY serial LIMIT ?) AS page`;
+}
+
+const FIELDS = 4;
+
+function parsePage(text: string, n: number): RevokedEntry[] {
+  const f = text.split(' ');
+  if (f.length !== n * FIELDS) throw new TypeError('revocations page does not parse');
+  const entries = new Array<RevokedEntry>(n);
+  for (let i = 0, k = 0; i < n; i++, k += FIELDS) {
+    const invalidity = f[k + 3]!;
+    entries[i] = {
+      serial: f[k]!, revocationDate: new Date(Number(f[k + 1])), reason: crlReasonFromCode(Number(f[k + 2])),
+      invalidityDate: invalidity === '' ? null : new Date(Number(invalidity)),
+    };
+  }
+  return entries;
+}
+
+/** The shards to walk: the one asked for, or 0 up to the highest of the CA (one index seek). */
+async function shardsOf(db: SqlExecutor, caName: string, shard: number | undefined): Promise<number[]> {
+  if (shard !== undefined) return [shard];
+  const [row] = await db.all('SELECT MAX(crl_shard) AS s FROM revocations WHERE ca_name = ?', [caName]);
+  const max = row?.['s'];
+  return max === null || max === undefined ? [] : Array.from({ length: Number(max) + 1 }, (_, k) => k);
+}
+
+/** Keyset pages over the primary key (ca_name, crl_shard, serial), shard by shard: one index range each. */
+export async function* listRevokedRows(db: SqlExecutor, d: Dialect, caName: string, options: RevokedListOptions): AsyncGenerator<readonly RevokedEntry[]> {
   const { notExpiredAt, batch } = checkOptions(options);
-  let shard = options.shard ?? -1;
-  let serial = '';
-  for (;;) {
-    const rows = options.shard === undefined
-      ? await db.values(`SELECT ${ENTRY_COLUMNS} FROM revocations WHERE ca_name = ? AND (crl_shard, serial) > (?, ?) AND not_after >= ?
-          ORDER BY crl_shard, serial LIMIT ?`, [caName, shard, serial, notExpiredAt, batch])
-      : await db.values(`SELECT ${ENTRY_COLUMNS} FROM revocations WHERE ca_name = ? AND crl_shard = ? AND serial > ? AND not_after >= ?
-          ORDER BY serial LIMIT ?`, [caName, shard, serial, notExpiredAt, batch]);
-    if (rows.length > 0) yield rows.map(entryOf);
-    const last = rows[rows.length - 1];
-    if (rows.length < batch || last === undefined) return;
-    shard = last[SHARD] as number;
-    serial = last[SERIAL] as string;
+  const sql = pageStatement(d);
+  for (const shard of await shardsOf(db, caName, options.shard)) {
+    for (let after = ''; ;) {
+      const [row] = await db.all(sql, [caName, shard, after, notExpiredAt, batch]);
+      const n = Number(row?.['n'] ?? 0);
+      if (n === 0) break;
+      yield parsePage(str(row!, 'entries'), n);
+      if (n < batch) break;
+      after = str(row!, 'last');
+    }
   }
 }
 

@@ -99,7 +99,7 @@ export class SqlStore implements Store {
     return this.driver.transaction((tx) => claimPreview(tx, tokenHash, at));
   }
 
-  listRevoked(caName: string, options: RevokedListOptions): AsyncIterable<readonly RevokedEntry[]> { return listRevokedRows(this.driver, caName, options); }
+  listRevoked(caName: string, options: RevokedListOptions): AsyncIterable<readonly RevokedEntry[]> { return listRevokedRows(this.driver, this.dialect, caName, options); }
 
   revocationChangesSince(caName: string, since: Date, options: RevokedListOptions): Promise<RevocationDelta[]> {
     return selectChangesSince(this.driver, caName, since, options);

@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Connection, Statement } from 'better-sqlite3';
-import { normalizeRow, normalizeValues, type Dialect, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
+import { normalizeRow, type Dialect, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
 import { Mutex } from './mutex.js';
 import { BACKSTOP_CHECKPOINT_PAGES, DEFAULT_CHECKPOINT_PAGES, startCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.js';
 
@@ -23,6 +23,7 @@ export const SQLITE_DIALECT: Dialect = Object.freeze({
   int64Key: 'INTEGER PRIMARY KEY',
   byteCollation: '',
   forUpdate: '',
+  textAggregate: 'group_concat',
 });
 
 export interface SqliteDriverOptions {
@@ -81,17 +82,6 @@ class StatementCache {
     return this.get(sql).all(toBindable(params)).map(normalizeRow);
   }
 
-  values(sql: string, params: readonly SqlValue[]): unknown[][] {
-    const stmt = this.get(sql);
-    // raw() is a flag on the shared statement; set and reset within this synchronous call.
-    stmt.raw(true);
-    try {
-      return (stmt.all(toBindable(params)) as unknown as unknown[][]).map(normalizeValues);
-    } finally {
-      stmt.raw(false);
-    }
-  }
-
   run(sql: string, params: readonly SqlValue[]): { changes: number } {
     const stmt = this.get(sql);
     // DDL and PRAGMA may come back as readers; run() rejects those, so step through them.
@@ -132,11 +122,6 @@ class SqliteDriver implements SqlDriver {
     return this.#reads.all(sql, params);
   }
 
-  async values(sql: string, params: readonly SqlValue[] = []): Promise<unknown[][]> {
-    if (this.reader === this.writer) return this.mutex.run(async () => this.#reads.values(sql, params));
-    return this.#reads.values(sql, params);
-  }
-
   async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
     return this.mutex.run(async () => this.#writes.run(sql, params));
   }
@@ -148,7 +133,6 @@ class SqliteDriver implements SqlDriver {
       const tx: SqlExecutor = {
         all: async (sql, params = []) => { check(); return this.#writes.all(sql, params); },
         run: async (sql, params = []) => { check(); return this.#writes.run(sql, params); },
-        values: async (sql, params = []) => { check(); return this.#writes.values(sql, params); },
       };
       this.#writes.run('BEGIN IMMEDIATE', []);
       try {

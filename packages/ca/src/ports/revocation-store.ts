@@ -165,7 +165,11 @@ export interface RevocationStore {
   /** Marks the preview used and returns it; null if unknown, already used or expired at `at`. */
   claimRevocationPreview(tokenHash: string, at: Date): Promise<RevocationPreviewRecord | null>;
 
-  /** Revoked certificates of a CA, in batches ordered by (shard, serial). */
+  /**
+   * Revoked certificates of a CA, in batches: a batch holds entries of one shard, and every
+   * entry of a batch sorts by (shard, serial) after those of earlier batches; within a
+   * batch the order is unspecified (a CRL needs none).
+   */
   listRevoked(caName: string, options: RevokedListOptions): AsyncIterable<readonly RevokedEntry[]>;
   /** Revocations recorded (or made final) after `since`, and holds released after `since`. */
   revocationChangesSince(caName: string, since: Date, options: RevokedListOptions): Promise<RevocationDelta[]>;
