@@ -14,6 +14,12 @@ export class AppMetrics {
     labelNames: ['profile', 'ca'] as const, registers: [this.registry],
   });
 
+  /** Counted from certificate.revoked events: revocations and holds made final, by reason. */
+  readonly revoked = new Counter({
+    name: 'fleetpki_certificates_revoked_total', help: 'Certificates revoked (holds made final included), by reason and issuing CA',
+    labelNames: ['reason', 'ca'] as const, registers: [this.registry],
+  });
+
   /** Every problem answered with a stable code (refused, malformed, unauthenticated, ...). */
   readonly refusals = new Counter({
     name: 'fleetpki_refusals_total', help: 'Requests refused, by stable error code',
@@ -38,5 +44,6 @@ export class AppMetrics {
 
   onEvent(event: DomainEvent): void {
     if (event.type === 'certificate.issued') this.issued.inc({ profile: event.profile, ca: event.caName });
+    else if (event.type === 'certificate.revoked') this.revoked.inc({ reason: event.reason, ca: event.caName });
   }
 }

@@ -47,6 +47,8 @@ describe('POST /api/v1/certificates/{serial}/revoke', () => {
     problem(await post(t, `/certificates/${serial}/revoke`, { reason: 'keyCompromise' }), 409, 'CERTIFICATE_ALREADY_REVOKED');
     const successes = (await auditEvents(t)).filter((e) => e.action === 'certificate.revoke' && e.outcome === 'success' && e.target === serial);
     assert.equal(successes.length, 1);
+    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    assert.match(metrics, /^fleetpki_certificates_revoked_total\{reason="keyCompromise",ca="dev-issuing"\} 1$/m);
   });
 
   it('answers each refusal with its code', async () => {
