@@ -13,6 +13,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import swagger from '@fastify/swagger';
 import type { DestinationStream } from 'pino';
 import type { CertificateAuthority } from '@fleetpki/ca';
+import { ocspErrorResponse } from '@fleetpki/core';
 import type { Config } from './config.js';
 import type { InProcessEvents } from './events.js';
 import { authenticationHook, httpRefusalAuditor } from './auth.js';
@@ -50,6 +51,11 @@ function createFastify(deps: AppDeps, onAnswer: (code: ProblemCode) => void): Fa
     // Malformed URLs are answered before routing (no error handler runs); they become problems too.
     frameworkErrors: (error, request, reply) => {
       request.log.debug({ err: error }, 'framework error');
+      // An OCSP client gets an OCSP answer even for a path the router cannot decode (RFC 6960 2.3).
+      if (error.code === 'FST_ERR_BAD_URL' && (request.url === '/ocsp' || request.url.startsWith('/ocsp/'))) {
+        void (reply as unknown as FastifyReply).code(200).type('application/ocsp-response').header('cache-control', 'no-store').send(ocspErrorResponse('malformedRequest'));
+        return;
+      }
       const answer: Answer = error.statusCode && error.statusCode < 500
         ? { code: 'REQUEST_INVALID', status: 400, detail: error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : 'the request is invalid', origin: 'http' }
         : internalAnswer(request.id);
