@@ -58,7 +58,10 @@ export class CrlPublisher {
     const crlNumber = await this.deps.store.nextCrlNumber(caName);
     const now = this.deps.clock.now();
     // 3. entries
-    const options: RevokedListOptions = { notExpiredAt: now, ...(this.shards > 1 ? { shard } : {}) };
+    // RFC 5280 5.1.2.6: an entry may leave only after one scheduled CRL issued beyond the
+    // certificate's validity lists it; keeping it one full CRL period past notAfter does that.
+    const keepSince = new Date(now.getTime() - this.settings.fullValiditySeconds * 1000);
+    const options: RevokedListOptions = { notExpiredAt: keepSince, ...(this.shards > 1 ? { shard } : {}) };
     const entries = base ? await this.#deltaEntries(caName, new Date(base.thisUpdate.getTime() - DELTA_OVERLAP_MS), options) : await this.#fullEntries(caName, options);
     const shardName = this.shards > 1 ? shard : null;
     const nextUpdate = new Date(now.getTime() + (kind === 'full' ? this.settings.fullValiditySeconds : this.settings.deltaValiditySeconds) * 1000);
