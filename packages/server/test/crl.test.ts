@@ -136,20 +136,25 @@ describe('CRLs (inject + openssl)', () => {
     assert.ok(!serials((await getCrl(t, `${CA}.crl`)).crl).includes(dev.serial));
   });
 
-  it('expired certificates leave the CRL (the clock is a port)', async () => {
+  it('expired certificates leave the CRL after one full CRL period past notAfter (RFC 5280 5.1.2.6; the clock is a port)', async () => {
     const dev = await issueDevice(t, 'crl-expiring');
     await revoke(t, dev.serial, 'superseded');
     await t.deployment.ca.crls.publish(CA, 'full');
     assert.ok(serials((await getCrl(t, `${CA}.crl`)).crl).includes(dev.serial));
     const clock = t.deployment.ca.deps.clock as { now: () => Date };
     const real = clock.now;
-    clock.now = () => new Date(Date.parse(dev.notAfter) + 3600_000);
-    try {
-      await t.deployment.ca.crls.publish(CA, 'full');
-      await t.deployment.ca.crls.publish(CA, 'delta');
-    } finally {
-      clock.now = real;
-    }
+    const publishAt = async (ms: number) => {
+      clock.now = () => new Date(Date.parse(dev.notAfter) + ms);
+      try {
+        await t.deployment.ca.crls.publish(CA, 'full');
+        await t.deployment.ca.crls.publish(CA, 'delta');
+      } finally {
+        clock.now = real;
+      }
+    };
+    await publishAt(3600_000); // expired an hour ago: the first CRL past its validity still lists it
+    assert.ok(serials((await getCrl(t, `${CA}.crl`)).crl).includes(dev.serial), 'just expired: still in the full CRL');
+    await publishAt(25 * 3600_000); // a full CRL period (24 h) later it may go
     assert.ok(!serials((await getCrl(t, `${CA}.crl`)).crl).includes(dev.serial), 'expired: not in the full CRL');
     assert.ok(!serials((await getCrl(t, `${CA}.delta.crl`)).crl).includes(dev.serial), 'expired: not in the delta CRL');
   });
