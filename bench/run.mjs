@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search]`
+// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl]`
 // Every figure is printed beside the ceiling measured in the same run, as a ratio:
 // machines here are shared and noisy, ratios travel better than absolute numbers.
 import { measureCeilings } from './ceilings.mjs';
 import { measureIssuance } from './issuance.mjs';
 import { measurePostgresSearch, measureSqliteSearch } from './search.mjs';
+import { measureOcsp } from './ocsp.mjs';
+import { measureCrl } from './crl.mjs';
 
 const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
 const value = (f, d) => { const i = args.indexOf(f); return i >= 0 && args[i + 1] ? args[i + 1] : d; };
 const smoke = flag('--smoke');
-const only = value('--only', 'issuance,search').split(',');
+const only = value('--only', 'issuance,search,ocsp,crl').split(',');
 const rows = Number(value('--rows', smoke ? '3000' : '1000000'));
 const pgUrl = process.env.FLEETPKI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const records = [];
@@ -47,6 +49,34 @@ if (only.includes('search')) {
     rec(`search p99, PostgreSQL, ${rows} certs`, p.p99, 'ms');
     for (const [q, v] of Object.entries(p.byQuery)) rec(`  PostgreSQL ${q} p99`, v.p99, 'ms');
   }
+}
+if (only.includes('ocsp')) {
+  const n = Number(value('--rows', smoke ? '2000' : '1000000'));
+  log(`OCSP over HTTP for a store of ${n} certificates ...`);
+  const o = await measureOcsp({ rows: n, seconds: smoke ? 1 : 5, sampleSize: smoke ? 500 : 5000, log, peer: true });
+  rec('ceiling: bare node:http, precomputed answers from a Map', o.ceiling.rps, 'resp/s');
+  rec(`OCSP cached (GET), ${n} certs, keep-alive`, o.cached.rps, 'resp/s', o.ceiling.rps);
+  rec('  OCSP cached p99 latency', o.cached.p99, 'ms', o.ceiling.p99);
+  if (o.openssl.skipped) log(o.openssl.skipped);
+  else {
+    rec(`peer: openssl ocsp -index (${n} lines), signs each`, o.openssl.rps, 'resp/s');
+    rec('  openssl ocsp p99 latency', o.openssl.p99, 'ms');
+  }
+  rec('OCSP live signing (nonce, cache miss)', o.live.rps, 'resp/s', o.openssl.skipped ? undefined : o.openssl.rps);
+  rec('  OCSP live signing p99 latency', o.live.p99, 'ms');
+  for (const [k, v] of Object.entries({ cached: o.cached, live: o.live, ceiling: o.ceiling, openssl: o.openssl })) if (v.errors) log(`${k}: ${v.errors} non-200 answers`);
+}
+if (only.includes('crl')) {
+  const n = Number(value('--revoked', smoke ? '2000' : '1000000'));
+  log(`CRL of ${n} revoked certificates ...`);
+  const c = await measureCrl({ revoked: n, deltaRevocations: smoke ? 100 : 1000, revokeTries: smoke ? 20 : 200, log });
+  rec(`full CRL, ${n} revoked (publish: list + encode + sign + save)`, c.fullMs, 'ms', 3000);
+  rec('  full CRL size', c.fullBytes / 1e6, 'MB');
+  rec('  heap peak while building the full CRL', c.heapPeakMb, 'MB');
+  log(`heap before ${c.heapBeforeMb.toFixed(1)} MB, peak ${c.heapPeakMb.toFixed(1)} MB, after ${c.heapAfterMb.toFixed(1)} MB`);
+  rec(`delta CRL after ${smoke ? 100 : 1000} revocations`, c.deltaMs, 'ms', 100);
+  rec('revoke -> OCSP says revoked, p50', c.revokeP50, 'ms', 100);
+  rec('revoke -> OCSP says revoked, p99', c.revokeP99, 'ms', 100);
 }
 
 const w = Math.max(...records.map((r) => r.name.length));
