@@ -9,8 +9,7 @@ import { parseOcspResponse } from '@fleetpki/core';
 import { CA, ocspRequest, openBenchDeployment, seedIssued, serialOf } from './status-fixture.mjs';
 import { percentile } from './measure.mjs';
 
-async function revokeAll(store, from, n, batch = 5000) {
-  const now = new Date();
+async function revokeAll(store, from, n, now = new Date(), batch = 5000) {
   for (let start = from; start < from + n; start += batch) {
     const revocations = Array.from({ length: Math.min(batch, from + n - start) }, (_, k) => ({ serial: serialOf(start + k), reason: 'keyCompromise', revokedAt: now, invalidityDate: null }));
     await store.revokeCertificates(revocations, (c) => ({ at: now, actor: 'bench', action: 'certificate.revoke', outcome: 'success', target: c.serial }));
@@ -26,7 +25,9 @@ export async function measureCrl({ revoked, deltaRevocations = 1000, revokeTries
     const total = revoked + deltaRevocations + revokeTries;
     log(`seeding ${total} issued certificates, revoking ${revoked} ...`);
     await seedIssued(b.deployment.store, total);
-    await revokeAll(b.deployment.store, 0, revoked);
+    // Revoked a day ago: a delta lists changes since a little before its base (DELTA_OVERLAP_MS,
+    // 5 min), so a million revoked seconds before the base would all be in the delta too.
+    await revokeAll(b.deployment.store, 0, revoked, new Date(Date.now() - 86400_000));
     await ca.crls.publish(CA, 'full'); // warm: signer, issuer, JIT (and a first full CRL)
     const heapBefore = heap();
     let peak = heapBefore;

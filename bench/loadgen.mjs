@@ -3,13 +3,15 @@
 // loop with the server it measures: `connections` keep-alive connections, each with one
 // request in flight, for `seconds`. Every request is sent in full (openssl ocsp stalls on a
 // connection that closes without one). Prints {count, errors, rps, p50, p99} (ms) as JSON.
-//   node loadgen.mjs '{"url":"http://127.0.0.1:PORT","mode":"get","paths":[...],"connections":32,"seconds":5}'
+//   node loadgen.mjs @options.json, or inline: node loadgen.mjs '{"url":"http://127.0.0.1:PORT","mode":"get","paths":[...],"connections":32,"seconds":5}'
 //   mode "post": body = base64 DER; mode "nonce": POST with 16 fresh nonce octets at the end of `body`.
 import http from 'node:http';
 import { randomFillSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
-const o = JSON.parse(process.argv[2]);
+const arg = process.argv[2];
+const o = JSON.parse(arg.startsWith('@') ? readFileSync(arg.slice(1), 'utf8') : arg);
 const { hostname, port } = new URL(o.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
 const template = o.body ? Buffer.from(o.body, 'base64') : null;

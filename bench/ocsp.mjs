@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SYSTEM_ACTOR } from '@fleetpki/ca';
@@ -21,7 +22,10 @@ const LOADGEN = fileURLToPath(new URL('./loadgen.mjs', import.meta.url));
 /** The load generator in its own process; asynchronous, since the server under test runs in this one. */
 function load(opts) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LOADGEN, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Thousands of paths do not fit in argv (E2BIG): the options go through a file.
+    const file = join(tmpdir(), `fleetpki-loadgen-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify(opts));
+    const child = spawn(process.execPath, [LOADGEN, `@${file}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => { out += d; });

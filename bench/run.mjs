@@ -75,6 +75,7 @@ if (only.includes('crl')) {
   rec('  heap peak while building the full CRL', c.heapPeakMb, 'MB');
   log(`heap before ${c.heapBeforeMb.toFixed(1)} MB, peak ${c.heapPeakMb.toFixed(1)} MB, after ${c.heapAfterMb.toFixed(1)} MB`);
   rec(`delta CRL after ${smoke ? 100 : 1000} revocations`, c.deltaMs, 'ms', 100);
+  rec('  delta CRL size', c.deltaBytes / 1e3, 'kB');
   rec('revoke -> OCSP says revoked, p50', c.revokeP50, 'ms', 100);
   rec('revoke -> OCSP says revoked, p99', c.revokeP99, 'ms', 100);
 }
