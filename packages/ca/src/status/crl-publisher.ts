@@ -29,7 +29,13 @@ export interface CrlSettings {
   readonly deltaValiditySeconds: number;
 }
 
+/** What a delta needs of its base: the number and thisUpdate, not its (maybe 50 MB) DER. */
+type CrlBase = Pick<CrlRecord, 'crlNumber' | 'thisUpdate'>;
+
 export class CrlPublisher {
+  /** The latest full CRL of each (CA, shard) this process published or read. */
+  readonly #bases = new Map<string, CrlBase>();
+
   constructor(private readonly deps: CaDeps, private readonly issuers: IssuerRegistry, private readonly settings: CrlSettings) {}
 
   get shards(): number { return this.deps.settings.crlShards ?? 1; }
@@ -48,12 +54,21 @@ export class CrlPublisher {
     return encodeEntries(entries, true);
   }
 
+  async #base(caName: string, shard: number): Promise<CrlBase> {
+    const key = `${caName}\u0000${shard}`;
+    const known = this.#bases.get(key);
+    if (known) return known;
+    const stored = (await this.deps.store.latestCrl(caName, shard, 'full')) ?? (await this.publish(caName, 'full', shard));
+    const base = { crlNumber: stored.crlNumber, thisUpdate: stored.thisUpdate };
+    this.#bases.set(key, base);
+    return base;
+  }
+
   /** Publishes the CRL of `kind` for one shard (0 when not sharded); a delta first needs a full base. */
   async publish(caName: string, kind: CrlKind, shard = 0): Promise<CrlRecord> {
     // 1. issuer
     const issuer = await this.issuers.get(caName);
-    let base: CrlRecord | null = null;
-    if (kind === 'delta') base = (await this.deps.store.latestCrl(caName, shard, 'full')) ?? (await this.publish(caName, 'full', shard));
+    const base = kind === 'delta' ? await this.#base(caName, shard) : null;
     // 2. number
     const crlNumber = await this.deps.store.nextCrlNumber(caName);
     const now = this.deps.clock.now();
@@ -73,7 +88,12 @@ export class CrlPublisher {
     }, issuer.signer);
     // 4. keep, audit
     const record: CrlRecord = { caName, shard, kind, crlNumber, baseCrlNumber: base?.crlNumber ?? null, thisUpdate: now, nextUpdate, der };
-    await this.deps.store.saveCrl(record);
+    const saved = await this.deps.store.saveCrl(record);
+    // Another process may have published a newer full CRL meanwhile: then read it next time.
+    if (kind === 'full') {
+      const key = `${caName}\u0000${shard}`;
+      if (saved === 'saved') this.#bases.set(key, { crlNumber, thisUpdate: now }); else this.#bases.delete(key);
+    }
     await this.deps.store.appendAudit([successEvent(now, SYSTEM_ACTOR, 'crl.publish', caName, { kind, shard, crlNumber, entries: entries.count })]);
     return record;
   }
