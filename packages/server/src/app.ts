@@ -9,6 +9,7 @@
  *   /crl/<ca>[.<shard>][.delta].crl   CRLs (RFC 5280 5): no auth
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { DestinationStream } from 'pino';
@@ -25,6 +26,7 @@ import { caRoutes } from './routes/cas.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { crlRoutes } from './routes/crl.js';
 import { ocspRoutes } from './routes/ocsp.js';
+import { ocspFastPath } from './ocsp-fast-path.js';
 import { publicRoutes } from './routes/public.js';
 import { revocationRoutes } from './routes/revocations.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -41,7 +43,10 @@ export const API_PREFIX = '/api/v1';
 
 function createFastify(deps: AppDeps, onAnswer: (code: ProblemCode) => void): FastifyInstance {
   const logger = { level: deps.config.logLevel, redact: ['req.headers.authorization', 'headers.authorization'] };
-  return Fastify({
+  const app: FastifyInstance = Fastify({
+    // OCSP POSTs are answered before Fastify's pipeline (ocsp-fast-path.ts); inject() goes through the routes.
+    serverFactory: (handler) => createServer(ocspFastPath(() => deps.ca.ocsp, () => deps.ca.deps.clock.now(), handler,
+      (err) => app.log.error({ err }, 'OCSP answer failed'))),
     logger: deps.logStream ? { ...logger, stream: deps.logStream } : logger,
     bodyLimit: deps.config.limits.bodyBytes,
     // Our ids, never the client's: they are quoted in problems and logs.
@@ -63,6 +68,7 @@ function createFastify(deps: AppDeps, onAnswer: (code: ProblemCode) => void): Fa
       void sendProblem(reply as unknown as FastifyReply, request as unknown as FastifyRequest, answer);
     },
   }) as unknown as FastifyInstance;
+  return app;
 }
 
 async function registerOpenApi(app: FastifyInstance, deps: AppDeps): Promise<void> {

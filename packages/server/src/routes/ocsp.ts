@@ -13,16 +13,24 @@ import type { OcspAnswer, OcspResponder } from '@fleetpki/ca';
 export const OCSP_MAX_REQUEST_BYTES = 16 * 1024;
 const CONTENT_TYPE = 'application/ocsp-response';
 
-function send(reply: FastifyReply, answer: OcspAnswer, now: Date, cacheHeaders: boolean): FastifyReply {
-  reply.type(CONTENT_TYPE);
-  if (answer.status !== 'successful') return reply.header('cache-control', 'no-store').send(answer.der);
+/** Headers and body of an answer: caching headers only for cacheable GET answers (RFC 5019 6). */
+export function ocspHttpAnswer(answer: OcspAnswer, now: Date, cacheHeaders: boolean): { headers: Record<string, string>; body: Buffer } {
+  const headers: Record<string, string> = { 'content-type': CONTENT_TYPE, 'cache-control': 'no-store' };
+  if (answer.status !== 'successful') return { headers, body: answer.der };
   const r = answer.response;
   if (cacheHeaders && answer.cacheable) {
     const maxAge = Math.max(0, Math.floor((r.nextUpdate.getTime() - now.getTime()) / 1000));
-    reply.header('cache-control', `max-age=${maxAge}, public, no-transform, must-revalidate`)
-      .header('etag', r.etag).header('last-modified', r.producedAt.toUTCString()).header('expires', r.nextUpdate.toUTCString());
-  } else reply.header('cache-control', 'no-store');
-  return reply.send(r.der);
+    headers['cache-control'] = `max-age=${maxAge}, public, no-transform, must-revalidate`;
+    headers['etag'] = r.etag;
+    headers['last-modified'] = r.producedAt.toUTCString();
+    headers['expires'] = r.nextUpdate.toUTCString();
+  }
+  return { headers, body: r.der };
+}
+
+function send(reply: FastifyReply, answer: OcspAnswer, now: Date, cacheHeaders: boolean): FastifyReply {
+  const { headers, body } = ocspHttpAnswer(answer, now, cacheHeaders);
+  return reply.headers(headers).send(body);
 }
 
 /** The path after /ocsp/: URL-decoded, then standard base64 (RFC 5019 5 allows '/' in it). */
