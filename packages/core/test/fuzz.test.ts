@@ -24,23 +24,38 @@ function mutate(src: Buffer, rnd: () => number): Buffer {
   return b;
 }
 
-async function survives(fn: () => unknown): Promise<void> {
-  try { await fn(); } catch (e) { if (!(e instanceof PkiError)) throw e; }
+/** Runs fn; a PkiError is counted by code, anything else escapes and fails the test. */
+async function survives(fn: () => unknown, codes: Map<string, number>): Promise<void> {
+  try {
+    await fn();
+    codes.set('ok', (codes.get('ok') ?? 0) + 1);
+  } catch (e) {
+    if (!(e instanceof PkiError)) throw e;
+    codes.set(e.code, (codes.get(e.code) ?? 0) + 1);
+  }
+}
+
+/** The fuzzer reached both sides: some mutants still parse, most are refused as bad DER. */
+function assertExercised(codes: Map<string, number>): void {
+  assert.ok((codes.get('ok') ?? 0) > 0, `no mutant was accepted: ${JSON.stringify([...codes])}`);
+  assert.ok((codes.get('BAD_DER') ?? 0) > 1000, `too few BAD_DER refusals: ${JSON.stringify([...codes])}`);
 }
 
 test('5,000 mutated CSRs: PkiError or success, nothing else', async () => {
   const seed = await csrFor('p256', 'CN=dev-1,O=Acme', [{ type: 'dns', value: 'a.example.com' }, { type: 'uri', value: 'device://d.example/1' }]);
   const rnd = prng(0xf1ee7);
+  const codes = new Map<string, number>();
   for (let n = 0; n < 5000; n++) {
     const m = mutate(seed, rnd);
-    await survives(() => verifyCsr(parseCsr(m)));
+    await survives(() => verifyCsr(parseCsr(m)), codes);
   }
-  assert.ok(true);
+  assertExercised(codes);
 });
 
 test('5,000 mutated certificates: PkiError or success, nothing else', async () => {
   const { der } = await testCa({ nameConstraints: { permitted: [{ type: 'dns', value: 'x.example' }], excluded: [] } });
   const rnd = prng(0xc0ffee);
-  for (let n = 0; n < 5000; n++) await survives(() => parseCertificate(mutate(der, rnd)));
-  assert.ok(true);
+  const codes = new Map<string, number>();
+  for (let n = 0; n < 5000; n++) await survives(() => parseCertificate(mutate(der, rnd)), codes);
+  assertExercised(codes);
 });
