@@ -71,18 +71,19 @@ export class CrlScheduler {
 
   /** Full CRLs (and their first delta) for every online CA whose CRL is missing or due. */
   async refresh(): Promise<void> {
-    const now = Date.now();
-    for (const c of await this.ca.deps.store.listCas()) {
-      if (c.status !== 'active' || !c.key || c.role === 'root') continue;
-      for (let shard = 0; shard < this.ca.crls.shards; shard++) {
-        const full = await this.ca.deps.store.latestCrl(c.name, shard, 'full');
+    const crls = this.ca.crls;
+    // The CA's clock, as the publisher dates CRLs with it (tests inject one).
+    const now = this.ca.deps.clock.now().getTime();
+    for (const name of await crls.publishingCas()) {
+      for (let shard = 0; shard < crls.shards; shard++) {
+        const full = await crls.latest(name, shard, 'full');
         if (!full || full.nextUpdate.getTime() - now < this.schedule.fullRefreshBeforeMs) {
-          await this.ca.crls.publish(c.name, 'full', shard);
-          await this.ca.crls.publish(c.name, 'delta', shard);
+          await crls.publish(name, 'full', shard);
+          await crls.publish(name, 'delta', shard);
           continue;
         }
-        const delta = await this.ca.deps.store.latestCrl(c.name, shard, 'delta');
-        if (!delta || delta.nextUpdate.getTime() - now < this.schedule.deltaRefreshBeforeMs) await this.ca.crls.publish(c.name, 'delta', shard);
+        const delta = await crls.latest(name, shard, 'delta');
+        if (!delta || delta.nextUpdate.getTime() - now < this.schedule.deltaRefreshBeforeMs) await crls.publish(name, 'delta', shard);
       }
     }
   }

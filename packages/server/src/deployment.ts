@@ -58,7 +58,7 @@ export interface OpenOptions {
   readonly initialize: boolean;
 }
 
-function resolvePassphrase(config: Config, paths: DeploymentPaths, env: OpenOptions['env'], initialize: boolean): { passphrase: string; generated: boolean } {
+function caKeyPassphrase(config: Config, paths: DeploymentPaths, env: OpenOptions['env'], initialize: boolean): { passphrase: string; generated: boolean } {
   if (config.keys.passphraseFile) return { passphrase: readFileSync(config.keys.passphraseFile, 'utf8').split(/\r?\n/)[0] ?? '', generated: false };
   const fromEnv = env[config.keys.passphraseEnv];
   if (fromEnv) return { passphrase: fromEnv, generated: false };
@@ -108,7 +108,7 @@ export async function openDeployment(opts: OpenOptions): Promise<Deployment> {
   const paths = deploymentPaths(config);
   if (opts.initialize) mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
   else if (!existsSync(paths.dataDir)) throw new Error(`data folder ${paths.dataDir} does not exist (start the server once, or pass --data)`);
-  const { passphrase, generated } = resolvePassphrase(config, paths, opts.env, opts.initialize);
+  const { passphrase, generated } = caKeyPassphrase(config, paths, opts.env, opts.initialize);
   const store = await openStore(config.database.kind === 'sqlite'
     ? { kind: 'sqlite', path: paths.database }
     : { kind: 'postgres', url: config.database.url, ...(config.database.schema ? { schema: config.database.schema } : {}), ...(config.database.poolSize ? { poolSize: config.database.poolSize } : {}) });

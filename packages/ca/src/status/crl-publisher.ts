@@ -40,6 +40,16 @@ export class CrlPublisher {
 
   get shards(): number { return this.deps.settings.crlShards ?? 1; }
 
+  /** The CRL to serve: the latest published of `kind` for the shard (0 when not sharded). */
+  latest(caName: string, shard: number, kind: CrlKind): Promise<CrlRecord | null> {
+    return this.deps.store.latestCrl(caName, shard, kind);
+  }
+
+  /** Online CAs whose CRLs this deployment publishes (an offline root's come from its ceremony). */
+  async publishingCas(): Promise<string[]> {
+    return (await this.deps.store.listCas()).filter((c) => c.status === 'active' && c.key !== null && c.role !== 'root').map((c) => c.name);
+  }
+
   async #fullEntries(caName: string, options: RevokedListOptions): Promise<EncodedEntries> {
     const pages: EncodedEntries[] = [];
     for await (const batch of this.deps.store.listRevoked(caName, options)) pages.push(encodeEntries(batch, false));

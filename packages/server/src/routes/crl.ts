@@ -14,7 +14,7 @@ export const crlRoutes: FastifyPluginAsync<{ ca: CertificateAuthority; now: () =
   app.get<{ Params: { file: string } }>('/crl/:file', { schema: { hide: true } }, async (request, reply) => {
     const m = FILE.exec(request.params.file);
     const shard = m?.[2] === undefined ? 0 : Number(m[2]);
-    const crl = m ? await ca.deps.store.latestCrl(m[1]!, shard, m[3] ? 'delta' : 'full') : null;
+    const crl = m ? await ca.crls.latest(m[1]!, shard, m[3] ? 'delta' : 'full') : null;
     if (!crl) return reply.code(404).type('text/plain').send('no such CRL\n');
     const etag = `"${crl.caName}-${crl.shard}-${crl.crlNumber}-${createHash('sha256').update(crl.der).digest('base64url').slice(0, 16)}"`;
     const maxAge = Math.max(0, Math.floor((crl.nextUpdate.getTime() - now().getTime()) / 1000));
