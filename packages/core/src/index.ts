@@ -46,3 +46,5 @@ export {
   type OcspResponseFields, type OcspResponseStatus,
 } from './ocsp/response.js';
 export { OCSP_RESPONSE_MAX_BYTES, parseOcspResponse, type BasicOcspResponse, type OcspResponse } from './ocsp/response-parse.js';
+export * from './path/index.js';
+export * from './trust/index.js';

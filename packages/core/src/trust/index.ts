@@ -1,0 +1,2 @@
+/** Trust stores and signed trust bundles (root renewal without a recall). */
+export {};
