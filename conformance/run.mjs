@@ -38,6 +38,7 @@ async function main(argv) {
   }
   const wallMs = performance.now() - t0;
   if (opts.json) writeJson(opts, all, wallMs);
+  if (opts.limboResults) writeLimboResults(opts.limboResults, all.filter((r) => r.suite === 'limbo'));
   printVerdict(failures, all, wallMs, opts);
   const { passed, failed, skipped } = totals(all);
   out(`${passed} passed, ${failed} failed, ${skipped} skipped`);
@@ -74,14 +75,17 @@ async function runSuite(entry, opts, caps) {
   return { results, problems };
 }
 
-/** A line on stderr every tenth of a long suite, so a slow run shows it is alive. */
+/** A line on stderr at most every 10 s, so a slow run shows it is alive. */
 function progressPrinter(suite, total) {
   let done = 0;
-  const step = Math.max(500, Math.ceil(total / 10));
   const t0 = performance.now();
+  let shown = t0;
   return () => {
     done++;
-    if (done % step === 0 && done < total) process.stderr.write(`${suite}: ${done}/${total} in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    const now = performance.now();
+    if (now - shown < 10_000 || done === total) return;
+    shown = now;
+    process.stderr.write(`${suite}: ${done}/${total} in ${((now - t0) / 1000).toFixed(0)} s\n`);
   };
 }
 
@@ -107,6 +111,14 @@ function writeJson(opts, results, wallMs) {
   const doc = { version: 1, harness: 'fleetpki', dataDir: opts.dataDir, core: opts.core, filter: opts.filter, wallMs: Math.round(wallMs), totals: totals(results), results };
   writeFileSync(opts.json, `${JSON.stringify(doc, null, 1)}\n`);
   out(`wrote ${results.length} results to ${opts.json}`);
+}
+
+/** x509-limbo's own result format (x509-limbo/README.md), comparable with results-local/*.json. */
+function writeLimboResults(file, results) {
+  const actual = (r) => (r.actual === 'ERROR' ? 'FAILURE' : r.actual);
+  const doc = { version: 1, harness: 'fleetpki', results: results.map((r) => ({ id: r.id, actual_result: actual(r), context: r.reason })) };
+  writeFileSync(file, `${JSON.stringify(doc, null, 1)}\n`);
+  out(`wrote ${results.length} limbo results to ${file}`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -12,6 +12,7 @@ export const USAGE = `usage: node conformance/run.mjs [options]
   --core                  limbo: limbo-core.json (208 cases) instead of limbo.json (9,780)
   --filter <substring>    only cases whose id contains it
   --json <file>           write every result to <file>
+  --limbo-results <file>  write the limbo results in upstream's LimboResult format (diff with results-local/)
   --update-divergences    rewrite conformance/divergences/<suite>.json from this run
   --timeout-ms <n>        per-case timeout (default 5000)
   --jobs <n>              worker threads (default: one per core)
@@ -21,7 +22,7 @@ environment: FLEETPKI_CONFORMANCE = data folder (default ../shared/conformance f
 CI=true makes a missing data folder, a missing committed adapter and a "TODO" divergence fatal.`;
 
 const FLAGS = new Set(['--core', '--update-divergences', '--help']);
-const VALUED = new Set(['--suite', '--filter', '--json', '--timeout-ms', '--jobs', '--max-listed', '--root']);
+const VALUED = new Set(['--suite', '--filter', '--json', '--limbo-results', '--timeout-ms', '--jobs', '--max-listed', '--root']);
 
 /** Parses argv (without node and the script) into options; throws on anything unknown. */
 export function parseArgs(argv, env = process.env) {
@@ -41,6 +42,7 @@ export function parseArgs(argv, env = process.env) {
     core: raw['--core'] === true,
     filter: raw['--filter'] ?? null,
     json: raw['--json'] ? resolve(raw['--json']) : null,
+    limboResults: raw['--limbo-results'] ? resolve(raw['--limbo-results']) : null,
     updateDivergences: raw['--update-divergences'] === true,
     timeoutMs: positive(raw['--timeout-ms'] ?? '5000', '--timeout-ms'),
     jobs: positive(raw['--jobs'] ?? String(availableParallelism()), '--jobs'),

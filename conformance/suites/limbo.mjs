@@ -66,14 +66,16 @@ export async function run(input) {
   return { actual: 'SUCCESS', reason: `path of ${last.path.length}, ${last.signatureChecks} signature checks` };
 }
 
-/** Parses every PEM input; a certificate or CRL that does not parse rejects the case. */
+/** Decodes every PEM input and parses leaf and anchors; one that does not parse rejects the case. */
 function parseAll(lib, input) {
   const cert = (pem) => lib.parseCertificate(lib.fromPem(pem, ['CERTIFICATE']));
   try {
     return {
       leaf: tryParse(() => cert(input.peer_certificate), 'peer certificate'),
       anchors: input.trusted_certs.map((pem, i) => tryParse(() => ({ kind: 'certificate', certificate: cert(pem) }), `trusted cert ${i}`)),
-      intermediates: input.untrusted_intermediates.map((pem, i) => tryParse(() => cert(pem), `intermediate ${i}`)),
+      // DER, not parsed here: verifyPath skips a pool certificate it cannot parse (junk in the
+      // pool, e.g. a SHA-1 signed cross-sign in bettertls::pathbuilding, is not the leaf's fault).
+      intermediates: input.untrusted_intermediates.map((pem, i) => tryParse(() => lib.fromPem(pem, ['CERTIFICATE']), `intermediate ${i}`)),
       crls: input.crls.map((pem, i) => tryParse(() => lib.fromPem(pem, ['X509 CRL']), `CRL ${i}`)),
     };
   } catch (err) {
