@@ -103,6 +103,9 @@ function verifyInput(input, parsed) {
   // limbo's max_chain_depth: intermediates allowed, self-issued repeats of a CA not counted
   // (pathlen::max-chain-depth-1-self-issued).
   if (input.max_chain_depth !== null && input.max_chain_depth !== undefined) vi.maxIntermediates = input.max_chain_depth;
-  if (parsed.crls.length > 0) vi.revocation = { crls: parsed.crls, mode: 'if-available' };
+  // CRLs given means "check the leaf with these", as OpenSSL's -crl_check in upstream's
+  // harness: a CRL that cannot be used (crl::issuer-missing-crlsign) must not fail open, as
+  // 'if-available' would. Every crl:: chain is root -> leaf, the root issuing the CRL.
+  if (parsed.crls.length > 0) vi.revocation = { crls: parsed.crls, mode: 'require', scope: 'leaf' };
   return vi;
 }
