@@ -21,9 +21,10 @@ async function main(argv) {
   try { opts = parseArgs(argv); } catch (err) { console.error(`${err.message}\n${USAGE}`); return 2; }
   if (opts.help) { out(USAGE); return 0; }
   if (!existsSync(opts.dataDir)) {
-    out(`conformance data not found at ${opts.dataDir}: set FLEETPKI_CONFORMANCE (docs/conformance.md says where to get it)`);
+    // As for the tests that read this data: fatal in CI, a note elsewhere.
+    out(`conformance data not found at ${opts.dataDir}: set FLEETPKI_CONFORMANCE (docs/conformance.md says where to get it)${opts.ci ? '' : '; nothing run'}`);
     out('0 passed, 0 failed, 0 skipped');
-    return 1;
+    return opts.ci ? 1 : 0;
   }
   const caps = readCapabilities(opts.root);
   const plan = planSuites(opts.root, opts.suites, caps, opts.ci);

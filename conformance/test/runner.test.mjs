@@ -130,3 +130,13 @@ test('in CI, an adapter committed to git but missing from the tree fails the run
   assert.match(r.out, /^suite later: adapter .*later\.mjs is committed but missing$/m);
   assert.equal(h.run([], false).code, 0);
 });
+
+test('a missing data folder fails in CI and is a note elsewhere', () => {
+  const run = (ci) => spawnSync(process.execPath, [RUNNER], { encoding: 'utf8', env: { ...process.env, FLEETPKI_CONFORMANCE: join(tmpdir(), 'no-such-conformance-data'), CI: ci } });
+  const ci = run('true');
+  assert.equal(ci.status, 1);
+  assert.match(ci.stdout, /^conformance data not found at .*no-such-conformance-data: set FLEETPKI_CONFORMANCE/m);
+  const local = run('');
+  assert.equal(local.status, 0);
+  assert.match(local.stdout, /; nothing run\n0 passed, 0 failed, 0 skipped\n$/);
+});
