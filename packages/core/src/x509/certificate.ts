@@ -50,6 +50,14 @@ export interface Certificate {
   readonly nameConstraints: NameConstraints | null;
   readonly signatureAlgorithm: ParsedSignatureAlgorithm;
   readonly signature: Uint8Array;
+  /** The INTEGER contents of serialNumber, sign octet included (RFC 5280 4.1.2.2: must be positive). */
+  readonly serialDer: Uint8Array;
+  /** AlgorithmIdentifier DER inside tbsCertificate; RFC 5280 4.1.1.2 wants it equal to the outer one. */
+  readonly tbsSignatureAlgorithmDer: Uint8Array;
+  readonly signatureAlgorithmDer: Uint8Array;
+  /** issuerUniqueID / subjectUniqueID bits (RFC 5280 4.1.2.8; v2 and v3 only), null when absent. */
+  readonly issuerUniqueId: Uint8Array | null;
+  readonly subjectUniqueId: Uint8Array | null;
 }
 
 function serialHex(t: Tlv | undefined): string {
@@ -58,6 +66,15 @@ function serialHex(t: Tlv | undefined): string {
   // RFC 5280 4.1.2.2: at most 20 octets. Tolerate one sign octet beyond that.
   if (c.length === 0 || c.length > 21) throw new PkiError('CERTIFICATE_INVALID', 'serialNumber length out of range');
   return Buffer.from(c[0] === 0 && c.length > 1 ? c.subarray(1) : c).toString('hex');
+}
+
+function uniqueId(fields: Tlv[], tag: number): Uint8Array | null {
+  const t = fields.find((f) => f.tag === tag);
+  if (!t) return null;
+  //   UniqueIdentifier ::= BIT STRING, tagged IMPLICIT: primitive [1] / [2].
+  const c = content(t);
+  if (c.length === 0 || (c[0] as number) > 7) throw new PkiError('BAD_DER', 'bad UniqueIdentifier');
+  return c.subarray(1);
 }
 
 function extensionValue(exts: readonly Extension[], name: keyof typeof EXTENSION_OIDS): Uint8Array | null {
@@ -80,7 +97,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
   const fields = sequenceOf(tbsT, 'TBSCertificate', 6, 10);
   const hasVersion = fields[0]!.tag === 0xa0;
   const version = hasVersion ? readSmallInteger(children(fields[0]!)[0], 'version') + 1 : 1;
-  const [serialT, , issuerT, validityT, subjectT, spkiT] = fields.slice(hasVersion ? 1 : 0);
+  const [serialT, tbsAlgT, issuerT, validityT, subjectT, spkiT] = fields.slice(hasVersion ? 1 : 0);
   const [nb, na] = sequenceOf(validityT, 'Validity', 2, 2);
   const extensions = readExtensions(fields);
   const get = (n: keyof typeof EXTENSION_OIDS) => extensionValue(extensions, n);
@@ -103,6 +120,9 @@ export function parseCertificate(der: Uint8Array): Certificate {
     nameConstraints: nc ? parseNameConstraints(nc) : null,
     signatureAlgorithm: parseSignatureAlgorithm(algT),
     signature: signature.bytes,
+    serialDer: content(serialT!),
+    tbsSignatureAlgorithmDer: whole(tbsAlgT!), signatureAlgorithmDer: whole(algT!),
+    issuerUniqueId: uniqueId(fields, 0x81), subjectUniqueId: uniqueId(fields, 0x82),
   });
 }
 

@@ -115,3 +115,26 @@ export function formatGeneralName(g: GeneralName): string {
 }
 
 export { whole };
+
+const LDH_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/**
+ * RFC 5280 4.2.1.6 / RFC 1034 3.5 preferred name syntax (LDH labels, at most 253 octets, a
+ * final dot tolerated). With `wildcard`, a left-most label of exactly "*" is allowed when at
+ * least two labels follow it (RFC 6125 6.4.3; "*.com" is refused).
+ */
+export function isDnsName(name: string, wildcard = false): boolean {
+  const n = name.endsWith('.') ? name.slice(0, -1) : name;
+  if (n.length === 0 || n.length > 253) return false;
+  const labels = n.split('.');
+  const start = wildcard && labels[0] === '*' ? 1 : 0;
+  if (start === 1 && labels.length < 3) return false;
+  for (let i = start; i < labels.length; i++) if (!LDH_LABEL.test(labels[i] as string)) return false;
+  return true;
+}
+
+/** RFC 5321 4.1.2 Mailbox, loosely: one "@", a non-empty local part, a DNS domain. */
+export function isMailbox(email: string): boolean {
+  const at = email.indexOf('@');
+  return at > 0 && at === email.lastIndexOf('@') && isDnsName(email.slice(at + 1));
+}

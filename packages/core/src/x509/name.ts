@@ -150,3 +150,18 @@ export function nameAttributeValues(name: Name, type: string): string[] {
 }
 
 export const nameDer = (t: Tlv): Uint8Array => whole(t);
+
+/**
+ * A string equal for two names exactly when RFC 5280 7.1 says they match: RDNs in order,
+ * attributes of an RDN in any order, values compared case-insensitively with internal
+ * whitespace collapsed (RFC 4518 caseIgnoreMatch, approximated for non-ASCII). Used as
+ * the key that links a certificate's issuer to candidate issuers' subjects.
+ */
+export function nameKey(name: Name): string {
+  return name.map((rdn) => (rdn.length === 1
+    ? `${rdn[0]!.oid}=${fold(rdn[0]!.value)}`
+    : rdn.map((a) => `${a.oid}=${fold(a.value)}`).sort().join('+'))).join(',');
+}
+
+/** RFC 5280 7.1 name equality (see nameKey). */
+export const nameEqual = (a: Name, b: Name): boolean => a.length === b.length && nameKey(a) === nameKey(b);

@@ -17,3 +17,24 @@ export function parseAuthorityKeyIdentifier(der: Uint8Array): Uint8Array | null 
   const k = sequenceOf(readRoot(der), 'AuthorityKeyIdentifier').find((t) => t.tag === 0x80);
   return k ? content(k) : null;
 }
+
+/**
+ *   AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] KeyIdentifier OPTIONAL,
+ *     authorityCertIssuer [1] GeneralNames OPTIONAL, authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
+ * The fields present, for the validator's checks on self-signed anchors (RFC 5280 4.2.1.1).
+ */
+export interface AuthorityKeyIdentifierFields {
+  readonly keyIdentifier: Uint8Array | null;
+  readonly hasAuthorityCertIssuer: boolean;
+  readonly hasAuthorityCertSerialNumber: boolean;
+}
+
+export function parseAuthorityKeyIdentifierFields(der: Uint8Array): AuthorityKeyIdentifierFields {
+  const parts = sequenceOf(readRoot(der), 'AuthorityKeyIdentifier', 0, 3);
+  const k = parts.find((t) => t.tag === 0x80);
+  return {
+    keyIdentifier: k ? content(k) : null,
+    hasAuthorityCertIssuer: parts.some((t) => t.tag === 0xa1),
+    hasAuthorityCertSerialNumber: parts.some((t) => t.tag === 0x82),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Checks of one certificate in one role, independent of the rest of the path, so the
+ * builder can prune a bad edge before spending a signature check (as webpki does with
+ * check_issuer_independent_properties). Results are cached for the call.
+ */
+import { checkCa, checkHasAki, checkSelfSignedAki } from './ca.js';
+import type { CertInfo } from './cert-info.js';
+import type { Problem } from './codes.js';
+import { checkCriticalExtensions } from './critical-extensions.js';
+import { checkCaEku } from './eku.js';
+import type { PathUsage } from './types.js';
+import { checkValidity } from './validity.js';
+import { checkSerial, checkWellFormed } from './well-formed.js';
+
+export type Role = 'intermediate' | 'anchor';
+
+/** Checks every certificate of a path passes, the leaf included. */
+export function checkCommon(info: CertInfo, nowMs: number): Problem | null {
+  return checkWellFormed(info.cert) ?? checkCriticalExtensions(info.cert) ?? checkValidity(info.cert, nowMs);
+}
+
+function checkRole(info: CertInfo, role: Role, nowMs: number, usage: PathUsage): Problem | null {
+  return checkCommon(info, nowMs) ?? checkCa(info.cert) ?? checkCaEku(info.cert, usage)
+    ?? (role === 'anchor' ? checkSelfSignedAki(info) : checkHasAki(info) ?? checkSerial(info.cert));
+}
+
+export class RoleChecks {
+  private readonly cache = { intermediate: new Map<CertInfo, Problem | null>(), anchor: new Map<CertInfo, Problem | null>() };
+  constructor(private readonly nowMs: number, private readonly usage: PathUsage) {}
+
+  check(info: CertInfo, role: Role): Problem | null {
+    const m = this.cache[role];
+    let r = m.get(info);
+    if (r === undefined) {
+      r = checkRole(info, role, this.nowMs, this.usage);
+      m.set(info, r);
+    }
+    return r;
+  }
+}
