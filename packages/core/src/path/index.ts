@@ -9,3 +9,4 @@ export { processPolicies, type PolicyResult } from './policy.js';
 export { checkRevocation, type RevocationContext, type RevocationResult } from './revocation.js';
 export type { PolicyProcessingInputs } from './policy.js';
 export { MAX_POLICY_GRAPH_SIZE } from './policy-graph.js';
+export { ANY_POLICY, type PolicyInformation, type PolicyQualifier } from '../x509/extensions/certificate-policies.js';
