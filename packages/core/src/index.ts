@@ -37,6 +37,8 @@ export { buildCrl, encodeTbsCrl, type CrlEntry, type CrlFields } from './crl/bui
 export { concatEncodedEntries, encodeEntries, type EncodedEntries } from './crl/entries.js';
 export { CRL_LIMITS, parseCrl, type Crl, type CrlParseOptions } from './crl/parse.js';
 export { CRL_ENTRY_EXTENSION_OIDS, CRL_EXTENSION_OIDS, type IssuingDistributionPoint } from './crl/extensions.js';
+export { parseCrlDetailed, type DetailedCrl, type DetailedCrlEntry } from './crl/parse.js';
+export { ALL_REASONS, parseCrlDistributionPoints, parseCrlScope, type CrlScope, type DistributionPoint, type DistributionPointName } from './crl/distribution-points.js';
 export { OCSP_HASH_OIDS, certIdFor, certIdIssuedBy, encodeCertId, issuerHashes, type CertId, type OcspHash, type OcspIssuer } from './ocsp/cert-id.js';
 export { NONCE_MAX_OCTETS, OID_PKIX_OCSP_NONCE } from './ocsp/nonce.js';
 export { OCSP_REQUEST_LIMITS, parseOcspRequest, type OcspRequest, type OcspRequestOptions } from './ocsp/request.js';
