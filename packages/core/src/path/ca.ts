@@ -1,8 +1,8 @@
 /**
  * A certificate that issues another one in the path: RFC 5280 6.1.4 (k) (a v3 certificate
  * with basicConstraints cA, so v1 and v2 certificates cannot be intermediates), (n) keyCertSign
- * when keyUsage is present, and the 4.2.1.2 / 4.2.1.9 MUSTs for CA certificates (critical
- * basicConstraints, a subjectKeyIdentifier, a non-empty subject) that x509-limbo expects a
+ * when keyUsage is present, and the 4.2.1.2 / 4.1.2.6 MUSTs for CA certificates (a
+ * subjectKeyIdentifier, a non-empty subject) that x509-limbo expects a
  * relying party to enforce, on the anchor's certificate too.
  */
 import type { Certificate } from '../x509/certificate.js';
@@ -15,13 +15,21 @@ export function checkCa(c: Certificate): Problem | null {
   if (c.version !== 3) return problem('NOT_A_CA', `a v${c.version} certificate cannot be a CA (RFC 5280 6.1.4 (k))`);
   const bc = c.basicConstraints;
   if (!bc?.cA) return problem('NOT_A_CA', bc ? 'basicConstraints cA is FALSE' : 'no basicConstraints');
-  if (!c.extensions.find((e) => e.oid === EXTENSION_OIDS.basicConstraints)?.critical) {
-    return problem('CERT_MALFORMED', 'a CA certificate whose basicConstraints is not critical (RFC 5280 4.2.1.9)');
-  }
   if (c.keyUsage && !c.keyUsage.includes('keyCertSign')) return problem('KEY_USAGE_INVALID', 'keyCertSign is not asserted');
   if (!c.subjectKeyIdentifier) return problem('CERT_MALFORMED', 'a CA certificate without subjectKeyIdentifier (RFC 5280 4.2.1.2)');
   if (c.subject.length === 0) return problem('CERT_MALFORMED', 'a CA certificate with an empty subject (RFC 5280 4.1.2.6)');
   return null;
+}
+
+/**
+ * RFC 5280 4.2.1.9: CAs MUST mark basicConstraints critical. Enforced for the anchor's
+ * certificate only (x509-limbo rfc5280::root-non-critical-basic-constraints): for
+ * intermediates the 6.1 algorithm does not look at the flag and PKITS 4.6.4 expects a path
+ * through a non-critical basicConstraints to validate.
+ */
+export function checkAnchorBasicConstraints(c: Certificate): Problem | null {
+  if (c.extensions.find((e) => e.oid === EXTENSION_OIDS.basicConstraints)?.critical) return null;
+  return problem('CERT_MALFORMED', 'a trust anchor certificate whose basicConstraints is not critical (RFC 5280 4.2.1.9)');
 }
 
 /**

@@ -3,7 +3,7 @@
  * builder can prune a bad edge before spending a signature check (as webpki does with
  * check_issuer_independent_properties). Results are cached for the call.
  */
-import { checkCa, checkHasAki, checkSelfSignedAki } from './ca.js';
+import { checkAnchorBasicConstraints, checkCa, checkHasAki, checkSelfSignedAki } from './ca.js';
 import type { CertInfo } from './cert-info.js';
 import type { Problem } from './codes.js';
 import { checkCriticalExtensions } from './critical-extensions.js';
@@ -21,7 +21,7 @@ export function checkCommon(info: CertInfo, nowMs: number): Problem | null {
 
 function checkRole(info: CertInfo, role: Role, nowMs: number, usage: PathUsage): Problem | null {
   return checkCommon(info, nowMs) ?? checkCa(info.cert) ?? checkCaEku(info.cert, usage)
-    ?? (role === 'anchor' ? checkSelfSignedAki(info) : checkHasAki(info) ?? checkSerial(info.cert));
+    ?? (role === 'anchor' ? checkAnchorBasicConstraints(info.cert) ?? checkSelfSignedAki(info) : checkHasAki(info) ?? checkSerial(info.cert));
 }
 
 export class RoleChecks {
