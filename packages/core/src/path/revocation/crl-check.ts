@@ -4,6 +4,7 @@
  * are covered or the certificate is found revoked.
  */
 import { ALL_REASONS, type DistributionPoint, type DistributionPointName, parseCrlDistributionPoints } from '../../crl/distribution-points.js';
+import { CRL_EXTENSION_OIDS } from '../../crl/extensions.js';
 import type { Certificate } from '../../x509/certificate.js';
 import { EXTENSION_OIDS } from '../../x509/extensions/extension.js';
 import type { GeneralName } from '../../x509/general-name.js';
@@ -32,11 +33,17 @@ function distributionPoints(cert: Certificate): readonly DistributionPoint[] | n
   try { return parseCrlDistributionPoints(ext.value); } catch { return null; }
 }
 
-/** 5.1.2.4, 5.1.2.5, 5.2 and 5.3: in date, verifiable, and no critical extension we cannot process. */
+/**
+ * 5.1.2.4, 5.1.2.5, 5.2 and 5.3: in date, verifiable, and no critical extension we cannot
+ * process. 5.2.3: a conforming CRL carries a non-critical cRLNumber; one without it (or with
+ * it critical) is refused, as OpenSSL and x509-limbo's crl::crlnumber-* cases expect, since
+ * without a number a delta cannot be placed against it.
+ */
 export function crlUsable(s: StoredCrl, now: Date): boolean {
   const c = s.crl;
+  const number = c.extensions.find((e) => e.oid === CRL_EXTENSION_OIDS.cRLNumber);
   return c.thisUpdate.getTime() <= now.getTime() && (c.nextUpdate === null || now.getTime() <= c.nextUpdate.getTime())
-    && c.unsupportedCriticalExtensions.length === 0 && c.signatureAlgorithm !== null;
+    && c.unsupportedCriticalExtensions.length === 0 && c.signatureAlgorithm !== null && number !== undefined && !number.critical;
 }
 
 /** A DistributionPointName as GeneralNames: a relative name is appended to the name it is relative to. */
