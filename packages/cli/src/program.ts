@@ -23,6 +23,7 @@ import { registerTokenCreate } from './commands/token-create.js';
 import { registerTokenList } from './commands/token-list.js';
 import { registerTokenRevoke } from './commands/token-revoke.js';
 import { registerAuditVerify } from './commands/audit-verify.js';
+import { registerTrustBundle } from './commands/trust-bundle.js';
 
 export const VERSION = '0.1.0';
 
@@ -37,6 +38,7 @@ const GROUPS: readonly { name: string; description: string; commands: readonly R
   { name: 'device', description: 'devices: revoke every certificate of one', commands: [registerDeviceRevoke] },
   { name: 'token', description: 'API tokens for the REST API', commands: [registerTokenCreate, registerTokenList, registerTokenRevoke] },
   { name: 'audit', description: 'the hash-chained audit log', commands: [registerAuditVerify] },
+  { name: 'trust', description: 'trust stores and signed trust bundles (root renewal)', commands: [registerTrustBundle] },
 ];
 
 export function buildProgram(io: Io): Command {

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
-  anchorLabel, certificateAnchor, createTrustBundle, isTrustError, pinOf, TRUST_BUNDLE_MAX_BYTES, TrustStore, verifyTrustBundle,
+  anchorLabel, certificateAnchor, createTrustBundle, isTrustError, pinOf, TRUST_BUNDLE_MAX_BYTES, TrustStore, verifyPath, verifyTrustBundle,
   type TrustAnchor, type TrustBundleFields, type TrustBundleResult,
 } from '../src/index.js';
 import { encodeTrustBundleContent } from '../src/trust/bundle-content.js';
@@ -165,8 +165,11 @@ describe('root rollover', () => {
     assert.deepEqual(labels(r.store.anchors()), [certLabel(b)], 'the pin became the certificate, A is gone');
     assert.equal(r.store.sequence, 1);
     const [underA, underB] = [await makeLeaf(a, 'dev-a'), await makeLeaf(b, 'dev-b')];
-    assert.equal(r.store.certificates().some((c) => Buffer.from(c.subjectDer).equals(underB.issuerDer)), true);
-    assert.equal(r.store.certificates().some((c) => Buffer.from(c.subjectDer).equals(underA.issuerDer)), false);
+    const check = (leaf: typeof underA, anchors: readonly TrustAnchor[]) => verifyPath({ leaf, intermediates: [], anchors, now: NOW, usage: 'clientAuth' });
+    assert.equal(check(underA, device.anchors()).ok, true, 'before: a chain under A verifies');
+    const after = [check(underB, r.store.anchors()), check(underA, r.store.anchors())];
+    assert.equal(after[0]!.ok, true, !after[0]!.ok ? after[0]!.message : '');
+    assert.equal(!after[1]!.ok && after[1]!.code, 'ISSUER_NOT_FOUND');
     // A bundle A signs after its retirement no longer applies.
     assertRefused(verifyTrustBundle(r.store, await sign(a, { bundleSequence: 2, add: [certificateAnchor(a.cert)] }), NOW), 'BUNDLE_SIGNER_UNTRUSTED');
   });
