@@ -173,4 +173,20 @@ describe('OCSP responder (inject)', () => {
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(basic(await post(t, req)).responses[0]!.certStatus.status, 'good');
   });
+
+  it('live answers (a nonce in each) see a revocation and a hold release at once, though statuses are cached between them', async () => {
+    const dev = await issueDevice(t, 'ocsp-9');
+    const live = async () => basic(await post(t, ocspRequest([idFor(ca, dev.serial)], randomBytes(16)))).responses[0]!.certStatus;
+    assert.equal((await live()).status, 'good');
+    assert.equal((await live()).status, 'good');
+    await revoke(t, dev.serial, 'certificateHold');
+    const held = await live();
+    assert.ok(held.status === 'revoked' && held.reason === 'certificateHold', JSON.stringify(held));
+    const r = await t.app.inject({ method: 'POST', url: `/api/v1/certificates/${dev.serial}/release-hold`, headers: t.admin });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal((await live()).status, 'good');
+    await revoke(t, dev.serial, 'keyCompromise');
+    const revoked = await live();
+    assert.ok(revoked.status === 'revoked' && revoked.reason === 'keyCompromise', JSON.stringify(revoked));
+  });
 });

@@ -16,6 +16,7 @@ import type { CaDeps } from '../context.js';
 import type { OcspIssuerIndex } from './ocsp-issuers.js';
 import type { OcspSigners } from './ocsp-signers.js';
 import { type CachedResponse, ResponseCache } from './response-cache.js';
+import { StatusCache } from './status-cache.js';
 
 export interface OcspSettings {
   /** nextUpdate - thisUpdate of every response. */
@@ -35,14 +36,22 @@ const failure = (status: Exclude<OcspResponseStatus, 'successful'>): OcspAnswer 
 
 export class OcspResponder {
   readonly #cache: ResponseCache;
+  readonly #statuses: StatusCache;
   #inFlight = 0;
+  /** Bumped by every forget(): an answer looked up before a revocation is not cached after it. */
+  #generation = 0;
 
   constructor(private readonly deps: CaDeps, private readonly index: OcspIssuerIndex, private readonly signers: OcspSigners, private readonly settings: OcspSettings) {
     this.#cache = new ResponseCache(settings.cacheEntries, settings.refreshBeforeSeconds * 1000);
+    this.#statuses = new StatusCache(settings.cacheEntries, Math.max(0, settings.validitySeconds - settings.refreshBeforeSeconds) * 1000);
   }
 
   /** A revocation or a hold release: the next request for this serial is signed afresh. */
-  forget(caName: string, serial: string): void { this.#cache.delete(`${caName}:${serial}`); }
+  forget(caName: string, serial: string): void {
+    this.#generation++;
+    this.#cache.delete(`${caName}:${serial}`);
+    this.#statuses.delete(`${caName}:${serial}`);
+  }
   /** A CA was added or changed: issuer hashes and signers are looked up again. */
   forgetIssuers(): void { this.index.invalidate(); this.signers.invalidate(); }
   get cachedResponses(): number { return this.#cache.size; }
@@ -72,15 +81,26 @@ export class OcspResponder {
     if (this.#inFlight >= this.settings.maxInFlight) return failure('tryLater');
     this.#inFlight++;
     try {
+      const generation = this.#generation;
       const response = await this.#sign(caName, request.requests, request.nonce, now);
-      if (single) this.#cache.set(serialKey, certIdKey, response);
+      if (single && generation === this.#generation) this.#cache.set(serialKey, certIdKey, response);
       return { status: 'successful', response, cacheable: single };
     } finally {
       this.#inFlight--;
     }
   }
 
-  async #status(caName: string, certId: CertId): Promise<OcspCertStatus> {
+  async #status(caName: string, certId: CertId, now: Date): Promise<OcspCertStatus> {
+    const key = `${caName}:${certId.serial}`;
+    const known = this.#statuses.get(key, now.getTime());
+    if (known) return known;
+    const generation = this.#generation;
+    const status = await this.#lookup(caName, certId);
+    if (generation === this.#generation) this.#statuses.set(key, status, now.getTime());
+    return status;
+  }
+
+  async #lookup(caName: string, certId: CertId): Promise<OcspCertStatus> {
     const s = await this.deps.store.certificateStatus(certId.serial);
     // RFC 6960 2.2: unknown for what we never issued (a pending intent was never signed).
     if (!s || s.caName !== caName || s.status === 'pending') return { status: 'unknown' };
@@ -94,7 +114,7 @@ export class OcspResponder {
     const thisUpdate = now;
     const nextUpdate = new Date(now.getTime() + this.settings.validitySeconds * 1000);
     const responses: SingleResponseFields[] = [];
-    for (const certId of certIds) responses.push({ certId, certStatus: await this.#status(caName, certId), thisUpdate, nextUpdate });
+    for (const certId of certIds) responses.push({ certId, certStatus: await this.#status(caName, certId, now), thisUpdate, nextUpdate });
     const der = await buildOcspResponse({
       responderKeyId: signer.responderKeyId, producedAt: now, responses, certs: [signer.certificateDer],
       ...(nonce ? { nonce } : {}),
