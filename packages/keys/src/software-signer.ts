@@ -27,7 +27,11 @@ export function softwareSigner(privateKey: KeyObject, options: SignerOptions = {
   return Object.freeze({
     algorithm,
     publicKeyDer: new Uint8Array(publicKeyDer),
-    // node:crypto signs synchronously (~40 us for P-256); the port is async for HSMs.
-    sign: async (data: Uint8Array) => sign(hash, data, key),
+    // On libuv's thread pool (node:crypto's callback form), not on the event loop: a P-256
+    // signature is 20-40 us that the loop spends on parsing and I/O meanwhile, and the work
+    // spreads over the cores (docs/benchmarks.md measures both forms).
+    sign: (data: Uint8Array) => new Promise<Buffer>((resolve, reject) => {
+      sign(hash, data, key, (err, signature) => { if (err) reject(err); else resolve(signature); });
+    }),
   });
 }
