@@ -4,7 +4,7 @@
 // request in flight, for `seconds`. Every request is sent in full (openssl ocsp stalls on a
 // connection that closes without one). Prints {count, errors, rps, p50, p99} (ms) as JSON.
 //   node loadgen.mjs @options.json, or inline: node loadgen.mjs '{"url":"http://127.0.0.1:PORT","mode":"get","paths":[...],"connections":32,"seconds":5}'
-//   mode "post": body = base64 DER; mode "nonce": POST with 16 fresh nonce octets at the end of `body`.
+//   mode "post": body = base64 DER, or bodies = [base64 DER, ...] taken in turn; mode "nonce": POST with 16 fresh nonce octets at the end of `body`.
 import http from 'node:http';
 import { randomFillSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ const o = JSON.parse(arg.startsWith('@') ? readFileSync(arg.slice(1), 'utf8') : 
 const { hostname, port } = new URL(o.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
 const template = o.body ? Buffer.from(o.body, 'base64') : null;
+const bodies = (o.bodies ?? []).map((b) => Buffer.from(b, 'base64'));
 const lat = [];
 let count = 0;
 let errors = 0;
@@ -25,7 +26,8 @@ function once() {
   return new Promise((resolve) => {
     const path = o.mode === 'get' ? o.paths[i++ % o.paths.length] : (o.path ?? '/ocsp');
     let body = null;
-    if (o.mode !== 'get') {
+    if (bodies.length > 0) body = bodies[i++ % bodies.length];
+    else if (o.mode !== 'get') {
       body = Buffer.from(template);
       if (o.mode === 'nonce') randomFillSync(body, body.length - 16, 16);
     }

@@ -53,18 +53,26 @@ if (only.includes('search')) {
 if (only.includes('ocsp')) {
   const n = Number(value('--rows', smoke ? '2000' : '1000000'));
   log(`OCSP over HTTP for a store of ${n} certificates ...`);
-  const o = await measureOcsp({ rows: n, seconds: smoke ? 1 : 5, sampleSize: smoke ? 500 : 5000, log, peer: true });
+  const o = await measureOcsp({ rows: n, seconds: smoke ? 1 : 5, sampleSize: smoke ? 500 : 5000, rounds: smoke ? 1 : 3, log, peer: true });
   rec('ceiling: bare node:http, precomputed answers from a Map', o.ceiling.rps, 'resp/s');
   rec(`OCSP cached (GET), ${n} certs, keep-alive`, o.cached.rps, 'resp/s', o.ceiling.rps);
   rec('  OCSP cached p99 latency', o.cached.p99, 'ms', o.ceiling.p99);
+  if (o.cfssl.skipped) log(o.cfssl.skipped);
+  else {
+    rec('peer: cfssl ocspserve, same pre-signed answers (POST), one core', o.cfssl.rps, 'resp/s');
+    rec('  cfssl ocspserve p99 latency', o.cfssl.p99, 'ms');
+    rec('OCSP cached (POST), against cfssl ocspserve', o.cachedPost.rps, 'resp/s', o.cfssl.rps);
+    rec('  OCSP cached POST p99 latency', o.cachedPost.p99, 'ms', o.cfssl.p99);
+  }
   if (o.openssl.skipped) log(o.openssl.skipped);
   else {
     rec(`peer: openssl ocsp -index (${n} lines), signs each`, o.openssl.rps, 'resp/s');
     rec('  openssl ocsp p99 latency', o.openssl.p99, 'ms');
   }
-  rec('OCSP live signing (nonce, cache miss)', o.live.rps, 'resp/s', o.openssl.skipped ? undefined : o.openssl.rps);
+  log(`live signing rounds (resp/s): ours ${o.rounds.live.map(Math.round).join(', ')}; openssl ${o.rounds.openssl.map(Math.round).join(', ') || '-'}`);
+  rec('OCSP live signing (nonce, cache miss), median of rounds', o.live.rps, 'resp/s', o.openssl.skipped ? undefined : o.openssl.rps);
   rec('  OCSP live signing p99 latency', o.live.p99, 'ms');
-  for (const [k, v] of Object.entries({ cached: o.cached, live: o.live, ceiling: o.ceiling, openssl: o.openssl })) if (v.errors) log(`${k}: ${v.errors} non-200 answers`);
+  for (const [k, v] of Object.entries({ cached: o.cached, live: o.live, ceiling: o.ceiling, openssl: o.openssl, cfssl: o.cfssl, cachedPost: o.cachedPost })) if (v.errors) log(`${k}: ${v.errors} non-200 answers`);
 }
 if (only.includes('crl')) {
   const n = Number(value('--revoked', smoke ? '2000' : '1000000'));
