@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl]`
+// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path]`
 // Every figure is printed beside the ceiling measured in the same run, as a ratio:
 // machines here are shared and noisy, ratios travel better than absolute numbers.
 import { measureCeilings } from './ceilings.mjs';
 import { measureIssuance } from './issuance.mjs';
 import { measurePostgresSearch, measureSqliteSearch } from './search.mjs';
 import { measureOcsp } from './ocsp.mjs';
+import { measurePath } from './path.mjs';
 import { measureCrl } from './crl.mjs';
 
 const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
 const value = (f, d) => { const i = args.indexOf(f); return i >= 0 && args[i + 1] ? args[i + 1] : d; };
 const smoke = flag('--smoke');
-const only = value('--only', 'issuance,search,ocsp,crl').split(',');
+const only = value('--only', 'issuance,search,ocsp,crl,path').split(',');
 const rows = Number(value('--rows', smoke ? '3000' : '1000000'));
 const pgUrl = process.env.FLEETPKI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const records = [];
@@ -73,6 +74,14 @@ if (only.includes('ocsp')) {
   rec('OCSP live signing (nonce, cache miss), median of rounds', o.live.rps, 'resp/s', o.openssl.skipped ? undefined : o.openssl.rps);
   rec('  OCSP live signing p99 latency', o.live.p99, 'ms');
   for (const [k, v] of Object.entries({ cached: o.cached, live: o.live, ceiling: o.ceiling, openssl: o.openssl, cfssl: o.cfssl, cachedPost: o.cachedPost })) if (v.errors) log(`${k}: ${v.errors} non-200 answers`);
+}
+if (only.includes('path')) {
+  log('path validation: 3-certificate P-256 chain from DER with a CRL check ...');
+  const v = await measurePath({ ms: smoke ? 300 : 3000 });
+  rec('ceiling: node:crypto verify of the chain\'s two signatures', v.twoSignatures, 'chains/s');
+  rec(`path validation, cold (DER parsed, 3 signatures, CRL of ${v.revoked})`, v.validations, 'chains/s', v.twoSignatures);
+  rec('  path validation, cold, without the CRL check', v.withoutCrl, 'chains/s', v.twoSignatures);
+  rec('  path validation, warm (same CA and CRL objects, new leaf)', v.warm, 'chains/s', v.twoSignatures);
 }
 if (only.includes('crl')) {
   const n = Number(value('--revoked', smoke ? '2000' : '1000000'));
