@@ -49,3 +49,6 @@ export function keyObjectOf(info: CertInfo): KeyObject {
 }
 
 export const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
+
+/** The node:crypto key of a certificate, from the same bounded cache (for CRL and OCSP signers too). */
+export const publicKeyFor = (cert: Certificate): KeyObject => keyObjectOf(certInfo(cert));

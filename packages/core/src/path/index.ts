@@ -5,6 +5,7 @@ export { PATH_ERRORS, PATH_ERROR_CODES } from './codes.js';
 export { PROCESSED_EXTENSIONS } from './critical-extensions.js';
 export { USAGE_EKU, ANY_EXTENDED_KEY_USAGE } from './eku.js';
 export { dnsMatches } from './peer-name.js';
+export { publicKeyFor } from './cert-info.js';
 export { processPolicies, type PolicyResult } from './policy.js';
 export { checkRevocation, type RevocationContext, type RevocationResult } from './revocation.js';
 export type { PolicyProcessingInputs } from './policy.js';

@@ -31,7 +31,7 @@ type PathCheck = { problem: Problem; index: number } | null;
 interface Completion { policies: readonly string[] }
 
 /** Step 4: checks that need the whole path (leaf first, anchor last). */
-function completer(input: VerifyPathInput, pool: readonly Certificate[], done: Completion, depth: number) {
+function completer(input: VerifyPathInput, pool: readonly Certificate[], done: Completion, depth: number, sigs: SignatureCache) {
   return (path: readonly CertInfo[]): PathCheck => {
     const fixed = checkPathLength(path) ?? checkPathNameConstraints(path);
     if (fixed) return fixed;
@@ -41,7 +41,7 @@ function completer(input: VerifyPathInput, pool: readonly Certificate[], done: C
     const pol = processPolicies(chain, input.policy ?? {});
     if (!pol.ok) return { problem: problem('POLICY_INVALID', pol.message), index: chain.length - 1 - pol.index };
     if (input.revocation) {
-      const rev = checkRevocation({ path: certs, pool, inputs: input.revocation, now: input.now, validateSigner: signerValidator(input, pool, depth) });
+      const rev = checkRevocation({ path: certs, pool, inputs: input.revocation, now: input.now, validateSigner: signerValidator(input, pool, depth, sigs) });
       if (!rev.ok) return { problem: problem(rev.code, rev.message), index: rev.index };
     }
     done.policies = pol.policies;
@@ -56,11 +56,11 @@ const MAX_SIGNER_DEPTH = 2;
  * RFC 5280 6.3.3 (f): a CRL or OCSP signer must itself validate to the same anchors, with
  * the same revocation inputs (PKITS 4.4.21: a revoked CRL signer), down to MAX_SIGNER_DEPTH.
  */
-function signerValidator(input: VerifyPathInput, pool: readonly Certificate[], depth: number) {
+function signerValidator(input: VerifyPathInput, pool: readonly Certificate[], depth: number, sigs: SignatureCache) {
   return (signer: Certificate): boolean => {
     const nested = depth + 1 < MAX_SIGNER_DEPTH && input.revocation ? { revocation: input.revocation } : {};
     const budget = input.budget ? { budget: input.budget } : {};
-    return guarded({ leaf: signer, intermediates: pool, anchors: input.anchors, now: input.now, usage: 'any', ...nested, ...budget }, depth + 1).ok;
+    return guarded({ leaf: signer, intermediates: pool, anchors: input.anchors, now: input.now, usage: 'any', ...nested, ...budget }, depth + 1, sigs).ok;
   };
 }
 
@@ -68,7 +68,7 @@ function budgetOf(input: VerifyPathInput): PathBudget {
   return { ...DEFAULT_PATH_BUDGET, ...input.budget } as PathBudget;
 }
 
-function run(input: VerifyPathInput, depth: number): VerifyPathResult {
+function run(input: VerifyPathInput, depth: number, sigs: SignatureCache): VerifyPathResult {
   // Step 1: the leaf.
   const leafCert = toCertificate(input.leaf);
   if (!('der' in leafCert)) return fail(leafCert, 0);
@@ -90,10 +90,9 @@ function run(input: VerifyPathInput, depth: number): VerifyPathResult {
   }
   // Steps 3-4.
   const done: Completion = { policies: [] };
-  const sigs = new SignatureCache();
   const s: Search = {
     index, roles: new RoleChecks(nowMs, input.usage), sigs, budget: budgetOf(input),
-    maxIntermediates: input.maxIntermediates ?? Infinity, complete: completer(input, pool, done, depth), candidates: 0, best: null,
+    maxIntermediates: input.maxIntermediates ?? Infinity, complete: completer(input, pool, done, depth, sigs), candidates: 0, best: null,
   };
   const found = extend(s, [leaf]);
   // Step 5.
@@ -106,12 +105,13 @@ function run(input: VerifyPathInput, depth: number): VerifyPathResult {
 }
 
 export function verifyPath(input: VerifyPathInput): VerifyPathResult {
-  return guarded(input, 0);
+  return guarded(input, 0, new SignatureCache());
 }
 
-function guarded(input: VerifyPathInput, depth: number): VerifyPathResult {
+/** `sigs` is shared with nested signer validations: the signer's path often repeats ours. */
+function guarded(input: VerifyPathInput, depth: number, sigs: SignatureCache): VerifyPathResult {
   try {
-    return run(input, depth);
+    return run(input, depth, sigs);
   } catch (e) {
     if (e instanceof BudgetExceeded) return fail(problem('BUDGET_EXCEEDED', e.limit));
     // Defence in depth: a parser or crypto error we did not map is still a failure, not a crash.
