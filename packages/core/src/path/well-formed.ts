@@ -32,13 +32,17 @@ export function checkSerial(c: Certificate): Problem | null {
   return null;
 }
 
-/** Criticality the RFC fixes: 4.2.1.1 AKI and 4.2.1.2 SKI non-critical; 4.2.2.1 AIA non-critical. */
+/** Criticality the RFC fixes: 4.2.1.1 AKI, 4.2.1.2 SKI and 4.2.2.1 AIA non-critical; 4.2.1.10 NC critical. */
 function checkCriticality(c: Certificate): Problem | null {
   for (const e of c.extensions) {
     if (!e.critical) continue;
     if (e.oid === EXTENSION_OIDS.authorityKeyIdentifier || e.oid === EXTENSION_OIDS.subjectKeyIdentifier
       || e.oid === EXTENSION_OIDS.authorityInfoAccess) return malformed(`extension ${e.oid} must not be critical`);
   }
+  // 4.2.1.10: "Conforming CAs MUST mark this extension as critical"; a relying party that
+  // ignored the constraints of a non-critical copy would be silently unconstrained.
+  const nc = ext(c, EXTENSION_OIDS.nameConstraints);
+  if (nc && !nc.critical) return malformed('nameConstraints must be critical');
   // 4.2.1.6: with an empty subject the subjectAltName MUST be present and critical.
   if (c.subject.length === 0) {
     const san = ext(c, EXTENSION_OIDS.subjectAltName);
