@@ -74,6 +74,19 @@ describe('trust bundles through the CLI', { timeout: 120_000 }, () => {
     assert.equal(other.code, 4, 'openssl refuses it under root B (signer certificate not trusted)');
   });
 
+  it('a bundle OpenSSL signs (openssl cms -sign, its own signed attributes) verifies here', async () => {
+    const content = join(dir, 'content-for-openssl.der');
+    await toolOk('openssl', ['cms', '-verify', '-inform', 'DER', '-in', bundle, '-CAfile', a.cert, '-purpose', 'any', '-out', content]);
+    const key = join(dir, 'root-a.key.pem');
+    await toolOk('openssl', ['pkey', '-in', join(a.dir, 'root.key.pem'), '-passin', 'env:FLEETPKI_ROOT_PASSPHRASE', '-out', key],
+      { env: { ...process.env, FLEETPKI_ROOT_PASSPHRASE: 'correct horse battery staple (root)' } });
+    const theirs = join(dir, 'openssl-signed.der');
+    await toolOk('openssl', ['cms', '-sign', '-binary', '-nodetach', '-in', content, '-econtent_type', '2.25.187186557921229349311616345953365212245',
+      '-signer', a.cert, '-inkey', key, '-outform', 'DER', '-out', theirs]);
+    const r = await cliOk(['trust', 'bundle', 'verify', '--bundle', theirs, '--trust', a.cert, '--trust', b.cert, '--json']);
+    assert.deepEqual((JSON.parse(r.stdout) as { store: unknown }).store, { sequence: 1, anchors: [b.label] });
+  });
+
   it('a changed byte: BUNDLE_SIGNATURE_INVALID here, and OpenSSL refuses it too', async () => {
     const der = readFileSync(bundle);
     const at = der.indexOf(Buffer.from('020101020101', 'hex'));

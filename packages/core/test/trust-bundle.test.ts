@@ -184,3 +184,26 @@ describe('root rollover', () => {
     assertRefused(verifyTrustBundle(device, await sign(d, { add: [certificateAnchor(d.cert)] }), NOW), 'BUNDLE_SIGNER_UNTRUSTED');
   });
 });
+
+describe('trust bundle parser under mutation', () => {
+  it('2,000 single-byte mutations never throw; each is refused with a stable code unless it hit unsigned bytes', async () => {
+    const a = await makeRoot('Root A');
+    const store = TrustStore.of([certificateAnchor(a.cert)]);
+    const der = await sign(a, { add: [pinOf((await makeRoot('Root B')).cert, 'spki-sha256')] });
+    const carried = [der.indexOf(Buffer.from(a.cert.der)), der.indexOf(Buffer.from(a.cert.der)) + a.cert.der.length];
+    const seen = new Map<string, number>();
+    let seed = 0x1fedf00d;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let i = 0; i < 2000; i++) {
+      const m = Buffer.from(der);
+      const at = next() % m.length;
+      m[at]! ^= 1 + (next() % 255);
+      const r = verifyTrustBundle(store, m, NOW);
+      const key = r.ok ? 'ok' : r.code;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      // The carried certificate is outside the signature (RFC 5652 5.1); the anchor the store holds is what counts.
+      if (r.ok) assert.ok(at >= carried[0]! && at < carried[1]!, `mutation at ${at} was accepted`);
+    }
+    for (const code of ['BUNDLE_MALFORMED', 'BUNDLE_SIGNATURE_INVALID', 'BUNDLE_SIGNER_UNTRUSTED']) assert.ok((seen.get(code) ?? 0) > 0, `never reached ${code}: ${[...seen]}`);
+  });
+});

@@ -144,8 +144,9 @@ function readSignatureAlgorithm(t: Tlv | undefined, digestAlgorithm: HashName): 
 
 function parseSignerInfo(t: Tlv): Omit<ParsedSignedData, 'eContentType' | 'eContent' | 'certificates'> {
   const f = sequenceOf(t, 'SignerInfo', 6, 7);
-  const version = readSmallInteger(f[0], 'SignerInfo version');
-  if (version !== 1 && version !== 3) throw bad(`SignerInfo version ${version}`);
+  const sid = readSid(f[1]);
+  // RFC 5652 5.3: version 1 goes with issuerAndSerialNumber, 3 with subjectKeyIdentifier.
+  if (readSmallInteger(f[0], 'SignerInfo version') !== (sid.kind === 'issuerAndSerialNumber' ? 1 : 3)) throw bad('SignerInfo version does not match its sid');
   const digestAlgorithm = readDigestAlgorithm(f[2]);
   const attrsT = f[3]!;
   if (attrsT.tag !== 0xa0) throw bad('signed attributes are required (RFC 5652 5.3: eContentType is not id-data)');
@@ -153,7 +154,7 @@ function parseSignerInfo(t: Tlv): Omit<ParsedSignedData, 'eContentType' | 'eCont
   if (f[6] && f[6].tag !== 0xa1) throw bad('unexpected field after signature');
   const { contentType, messageDigest } = readSignedAttributes(attrsT);
   return {
-    sid: readSid(f[1]), digestAlgorithm, contentTypeAttribute: contentType, messageDigest,
+    sid, digestAlgorithm, contentTypeAttribute: contentType, messageDigest,
     signedBytes: tlv(TAG.SET, content(attrsT)), signatureAlgorithm: readSignatureAlgorithm(f[4], digestAlgorithm), signature: content(sig),
   };
 }
@@ -165,9 +166,9 @@ export function parseSignedData(der: Uint8Array, maxBytes: number): ParsedSigned
   const [typeT, wrapped] = sequenceOf(root, 'ContentInfo', 2, 2);
   if (readOid(typeT) !== OID_SIGNED_DATA) throw bad('contentType is not id-signedData');
   const f = sequenceOf(explicitOne(wrapped, 0xa0, 'content'), 'SignedData', 4, 6);
-  const version = readSmallInteger(f[0], 'SignedData version');
-  if (version !== 1 && version !== 3) throw bad(`SignedData version ${version}`);
-  expectTag(f[1]!, TAG.SET, 'digestAlgorithms');
+  // RFC 5652 5.1: version 3, since eContentType is not id-data.
+  if (readSmallInteger(f[0], 'SignedData version') !== 3) throw bad('SignedData version is not 3');
+  const digestAlgorithms = children(expectTag(f[1]!, TAG.SET, 'digestAlgorithms')).map(readDigestAlgorithm);
   const [eTypeT, eWrapped] = sequenceOf(f[2], 'EncapsulatedContentInfo', 2, 2);
   const eContent = expectTag(explicitOne(eWrapped, 0xa0, 'eContent'), TAG.OCTET_STRING, 'eContent');
   const rest = f.slice(3);
@@ -178,5 +179,8 @@ export function parseSignedData(der: Uint8Array, maxBytes: number): ParsedSigned
   if (certificates.length > CMS_LIMITS.maxCertificates) throw bad(`more than ${CMS_LIMITS.maxCertificates} certificates`);
   const signerInfos = children(expectTag(rest[0]!, TAG.SET, 'signerInfos'));
   if (signerInfos.length !== 1) throw bad('a trust bundle has exactly one signer');
-  return { eContentType: readOid(eTypeT), eContent: content(eContent), certificates, ...parseSignerInfo(signerInfos[0]!) };
+  const signerInfo = parseSignerInfo(signerInfos[0]!);
+  // Unsigned, but a bundle says exactly one thing: the list names the signer's digest and only it.
+  if (digestAlgorithms.length !== 1 || digestAlgorithms[0] !== signerInfo.digestAlgorithm) throw bad('digestAlgorithms must be the signer\'s digest algorithm');
+  return { eContentType: readOid(eTypeT), eContent: content(eContent), certificates, ...signerInfo };
 }
