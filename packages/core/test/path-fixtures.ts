@@ -6,7 +6,7 @@ import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { algorithmIdentifier, encodeName, keyIdentifier, parseCertificate, parseNameString, parseSpkiDer, type Certificate, type GeneralName, type NameConstraints } from '../src/index.js';
 import { encodeTbs } from '../src/issue/tbs.js';
 import { assembleSigned } from '../src/issue/issue.js';
-import { oid, sequence } from '../src/der/writer.js';
+import { oid, sequence, time, unsignedInteger } from '../src/der/writer.js';
 import { encodeExtension } from '../src/x509/extensions/extension.js';
 import { encodeBasicConstraints } from '../src/x509/extensions/basic-constraints.js';
 import { encodeKeyUsage, type KeyUsageName } from '../src/x509/extensions/key-usage.js';
@@ -39,6 +39,8 @@ export interface CertOptions {
   /** Sign with this key instead of the issuer's (a wrong signature). */
   readonly signWith?: Node;
   readonly noAki?: boolean;
+  /** A version 1 certificate: no version field, no extensions. */
+  readonly v1?: boolean;
 }
 
 let serialCounter = 1;
@@ -59,11 +61,14 @@ export function cert(subject: Node, issuer: Node, o: CertOptions = {}): Certific
   const serial = Buffer.alloc(8);
   serial.writeUInt32BE(serialCounter++, 4);
   serial[0] = 0x11;
-  const tbs = encodeTbs({
+  const f = {
     serial, signatureAlgorithm: algorithmIdentifier('ecdsa-with-SHA256'),
     issuer: encodeName(parseNameString(`CN=${issuer.name}`)), subject: encodeName(parseNameString(`CN=${subject.name}`)),
     notBefore: o.notBefore ?? T0, notAfter: o.notAfter ?? T1, spki: subject.spki, extensions: Buffer.concat(exts),
-  });
+  };
+  const tbs = o.v1
+    ? sequence(unsignedInteger(f.serial), f.signatureAlgorithm, f.issuer, sequence(time(f.notBefore), time(f.notAfter)), f.subject, f.spki)
+    : encodeTbs(f);
   const signature = sign('sha256', tbs, (o.signWith ?? issuer).keys.privateKey);
   return parseCertificate(assembleSigned(tbs, 'ecdsa-with-SHA256', signature));
 }

@@ -120,6 +120,14 @@ test('pinned anchors: a presented certificate whose DER or SPKI hash is pinned b
   assert.equal(code(verifyPath({ ...base, intermediates: [c.ca, c.root], anchors: [{ kind: 'spki-sha256', sha256: sha(Buffer.from('other')) }] })), 'UNTRUSTED_ROOT@2');
 });
 
+test('a v1 root is a trust anchor (name and key), but a v1 intermediate is NOT_A_CA', () => {
+  const c = simpleChain();
+  const v1Root = cert(c.rootN, c.rootN, { v1: true });
+  assert.equal(v1Root.version, 1);
+  assert.equal(code(run({ ...c, root: v1Root })), 'OK');
+  assert.equal(code(run({ ...c, ca: cert(c.caN, c.rootN, { v1: true }) })), 'NOT_A_CA@1');
+});
+
 test('no anchor at all is ISSUER_NOT_FOUND at the top certificate', () => {
   const c = simpleChain();
   assert.equal(code(verifyPath({ leaf: c.leaf, intermediates: [], anchors: [{ kind: 'certificate', certificate: c.root }], now: NOW, usage: 'any' })), 'ISSUER_NOT_FOUND@0');

@@ -20,6 +20,9 @@ export function checkCommon(info: CertInfo, nowMs: number): Problem | null {
 }
 
 function checkRole(info: CertInfo, role: Role, nowMs: number, usage: PathUsage): Problem | null {
+  // RFC 5280 6.1.4 (k) keeps v1 certificates out of the middle of a path, but a v1 root is
+  // still a name and a key (6.1.1 (d)): as an anchor it needs only to be within its validity.
+  if (role === 'anchor' && info.cert.version === 1) return checkCommon(info, nowMs);
   return checkCommon(info, nowMs) ?? checkCa(info.cert) ?? checkCaEku(info.cert, usage)
     ?? (role === 'anchor' ? checkAnchorBasicConstraints(info.cert) ?? checkSelfSignedAki(info) : checkHasAki(info) ?? checkSerial(info.cert));
 }
