@@ -4,7 +4,7 @@
  */
 import type { ParsedSignatureAlgorithm } from '../../crypto/algorithm-identifier.js';
 import { verifySignature } from '../../crypto/verify.js';
-import { publicKeyObject } from '../../crypto/public-key.js';
+import { publicKeyFor } from '../cert-info.js';
 import { type DetailedCrl, type DetailedCrlEntry, parseCrlDetailed } from '../../crl/parse.js';
 import type { Certificate } from '../../x509/certificate.js';
 import { type Name, parseName } from '../../x509/name.js';
@@ -43,7 +43,8 @@ function indexEntries(crl: DetailedCrl, issuer: Name): Map<string, IndexedEntry[
 /** A key node:crypto cannot load verifies nothing. */
 export function verifyWith(signer: Certificate, alg: ParsedSignatureAlgorithm, data: Uint8Array, signature: Uint8Array): boolean {
   try {
-    return verifySignature(alg.algorithm, publicKeyObject(signer.publicKey), data, signature, alg.pss);
+    // The SPKI-keyed cache of cert-info.ts: importing the CA key costs about as much as verifying.
+    return verifySignature(alg.algorithm, publicKeyFor(signer), data, signature, alg.pss);
   } catch {
     return false;
   }
