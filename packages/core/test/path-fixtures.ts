@@ -6,7 +6,7 @@ import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { algorithmIdentifier, encodeName, keyIdentifier, parseCertificate, parseNameString, parseSpkiDer, type Certificate, type GeneralName, type NameConstraints } from '../src/index.js';
 import { encodeTbs } from '../src/issue/tbs.js';
 import { assembleSigned } from '../src/issue/issue.js';
-import { oid, sequence, time, unsignedInteger } from '../src/der/writer.js';
+import { bitString, oid, sequence, time, unsignedInteger } from '../src/der/writer.js';
 import { encodeExtension } from '../src/x509/extensions/extension.js';
 import { encodeBasicConstraints } from '../src/x509/extensions/basic-constraints.js';
 import { encodeKeyUsage, type KeyUsageName } from '../src/x509/extensions/key-usage.js';
@@ -41,6 +41,8 @@ export interface CertOptions {
   readonly noAki?: boolean;
   /** A version 1 certificate: no version field, no extensions. */
   readonly v1?: boolean;
+  /** Signed with ecdsa-with-SHA1 (refused as WEAK_ALGORITHM). */
+  readonly sha1?: boolean;
 }
 
 let serialCounter = 1;
@@ -62,14 +64,15 @@ export function cert(subject: Node, issuer: Node, o: CertOptions = {}): Certific
   serial.writeUInt32BE(serialCounter++, 4);
   serial[0] = 0x11;
   const f = {
-    serial, signatureAlgorithm: algorithmIdentifier('ecdsa-with-SHA256'),
+    serial, signatureAlgorithm: o.sha1 ? sequence(oid('1.2.840.10045.4.1')) : algorithmIdentifier('ecdsa-with-SHA256'),
     issuer: encodeName(parseNameString(`CN=${issuer.name}`)), subject: encodeName(parseNameString(`CN=${subject.name}`)),
     notBefore: o.notBefore ?? T0, notAfter: o.notAfter ?? T1, spki: subject.spki, extensions: Buffer.concat(exts),
   };
   const tbs = o.v1
     ? sequence(unsignedInteger(f.serial), f.signatureAlgorithm, f.issuer, sequence(time(f.notBefore), time(f.notAfter)), f.subject, f.spki)
     : encodeTbs(f);
-  const signature = sign('sha256', tbs, (o.signWith ?? issuer).keys.privateKey);
+  const signature = sign(o.sha1 ? 'sha1' : 'sha256', tbs, (o.signWith ?? issuer).keys.privateKey);
+  if (o.sha1) return { der: sequence(tbs, f.signatureAlgorithm, bitString(signature)) } as unknown as Certificate;
   return parseCertificate(assembleSigned(tbs, 'ecdsa-with-SHA256', signature));
 }
 

@@ -128,6 +128,16 @@ test('a v1 root is a trust anchor (name and key), but a v1 intermediate is NOT_A
   assert.equal(code(run({ ...c, ca: cert(c.caN, c.rootN, { v1: true }) })), 'NOT_A_CA@1');
 });
 
+test('a SHA-1 signed leaf is WEAK_ALGORITHM; a SHA-1 signed intermediate is passed over', () => {
+  const c = simpleChain();
+  // With `sha1` the fixture returns only the DER (the parser refuses it, which is the point).
+  const weakLeaf = cert(c.leafN, c.caN, { sha1: true }).der;
+  assert.equal(code(verifyPath({ leaf: weakLeaf, intermediates: [c.ca], anchors: [{ kind: 'certificate', certificate: c.root }], now: NOW, usage: 'any' })), 'WEAK_ALGORITHM@0');
+  const weakCa = cert(c.caN, c.rootN, { ca: true, sha1: true }).der;
+  assert.equal(code(run(c, { intermediates: [weakCa] })), 'ISSUER_NOT_FOUND@0');
+  assert.equal(code(run(c, { intermediates: [weakCa, c.ca] })), 'OK');
+});
+
 test('no anchor at all is ISSUER_NOT_FOUND at the top certificate', () => {
   const c = simpleChain();
   assert.equal(code(verifyPath({ leaf: c.leaf, intermediates: [], anchors: [{ kind: 'certificate', certificate: c.root }], now: NOW, usage: 'any' })), 'ISSUER_NOT_FOUND@0');
