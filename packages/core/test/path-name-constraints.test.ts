@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNameString, verifyPath, type GeneralName, type NameConstraints, type VerifyPathResult } from '../src/index.js';
 import { cert, node, NOW } from './path-fixtures.js';
+import { implicitConstructed, implicitPrimitive, sequence } from '../src/der/writer.js';
+import { encodeExtension } from '../src/x509/extensions/extension.js';
 
 const code = (r: VerifyPathResult): string => (r.ok ? 'OK' : `${r.code}@${r.index ?? '-'}`);
 
@@ -71,4 +73,21 @@ test('directoryName: the subject must lie under a permitted DN', () => {
   assert.equal(check(permit({ type: 'dn', value: parseNameString('CN=leaf') }), []), 'OK');
   assert.equal(check(permit({ type: 'dn', value: parseNameString('CN=other') }), []), 'NAME_CONSTRAINTS_VIOLATED@0');
   assert.equal(check(exclude({ type: 'dn', value: parseNameString('CN=leaf') }), []), 'NAME_CONSTRAINTS_VIOLATED@0');
+});
+
+test('subtrees RFC 5280 forbids (a maximum, a non-prefix IP mask) fail closed', () => {
+  const rootN = node('Root');
+  const caN = node('CA');
+  const root = cert(rootN, rootN, { ca: true });
+  const run = (subtree: Buffer, san: GeneralName[]): string => {
+    const nc = encodeExtension('2.5.29.30', true, sequence(implicitConstructed(0, subtree)));
+    const ca = cert(caN, rootN, { ca: true, extra: [nc] });
+    const leaf = cert(node('leaf'), caN, { san });
+    return code(verifyPath({ leaf, intermediates: [ca], anchors: [{ kind: 'certificate', certificate: root }], now: NOW, usage: 'any' }));
+  };
+  const dnsBase = implicitPrimitive(2, Buffer.from('example.com'));
+  assert.equal(run(sequence(dnsBase), [dns('a.example.com')]), 'OK');
+  assert.equal(run(sequence(dnsBase, implicitPrimitive(1, Buffer.from([1]))), [dns('a.example.com')]), 'NAME_CONSTRAINTS_VIOLATED@1');
+  assert.equal(run(sequence(implicitPrimitive(7, Buffer.from([192, 0, 2, 0, 255, 255, 255, 0]))), [ip('192.0.2.9')]), 'OK');
+  assert.equal(run(sequence(implicitPrimitive(7, Buffer.from([192, 0, 2, 0, 255, 0, 255, 0]))), [ip('192.0.2.9')]), 'NAME_CONSTRAINTS_VIOLATED@1');
 });

@@ -119,7 +119,7 @@ export function nameConstraintsValid(nc: NameConstraints): boolean {
   let v = validity.get(nc);
   if (v === undefined) {
     // GeneralSubtrees ::= SEQUENCE SIZE (1..MAX): an empty NameConstraints is malformed.
-    v = nc.permitted.length + nc.excluded.length > 0 && nc.permitted.every(subtreeValid) && nc.excluded.every(subtreeValid);
+    v = nc.permitted.length + nc.excluded.length > 0 && !nc.irregular && nc.permitted.every(subtreeValid) && nc.excluded.every(subtreeValid);
     validity.set(nc, v);
   }
   return v;

@@ -11,7 +11,15 @@ import { encodeGeneralName, type GeneralName, ipToBytes, parseGeneralName } from
 
 /** A subtree base; `ip` uses CIDR text. */
 export type Subtree = GeneralName;
-export interface NameConstraints { readonly permitted: readonly Subtree[]; readonly excluded: readonly Subtree[] }
+export interface NameConstraints {
+  readonly permitted: readonly Subtree[];
+  readonly excluded: readonly Subtree[];
+  /**
+   * Set when a subtree is one RFC 5280 4.2.1.10 does not allow (a minimum other than 0, a
+   * maximum, an IP mask that is not a prefix); the validator fails closed on it.
+   */
+  readonly irregular?: boolean;
+}
 
 function cidrBytes(cidr: string): Buffer {
   const [addr = '', lenText] = cidr.split('/');
@@ -41,12 +49,31 @@ function maskBits(mask: Uint8Array): number {
   return n;
 }
 
-function parseSubtree(t: Tlv): Subtree {
-  const [base] = sequenceOf(t, 'GeneralSubtree', 1, 3);
+/** Whether the mask is n one bits followed by zero bits (a CIDR prefix). */
+function isPrefixMask(mask: Uint8Array): boolean {
+  let zero = false;
+  for (const b of mask) {
+    for (let bit = 0x80; bit; bit >>= 1) {
+      if (b & bit) { if (zero) return false; } else zero = true;
+    }
+  }
+  return true;
+}
+
+/** Whether a GeneralSubtree carries a non-default minimum or any maximum. */
+function hasBounds(fields: readonly Tlv[]): boolean {
+  return fields.slice(1).some((f) => f.tag !== 0x80 || content(f).some((b) => b !== 0));
+}
+
+function parseSubtree(t: Tlv, flags: { irregular: boolean }): Subtree {
+  const fields = sequenceOf(t, 'GeneralSubtree', 1, 3);
+  if (hasBounds(fields)) flags.irregular = true;
+  const base = fields[0];
   if (base!.tag === 0x87) {
     const c = content(base!);
     if (c.length !== 8 && c.length !== 32) throw new PkiError('BAD_DER', 'IP subtree must be address and mask');
     const half = c.length / 2;
+    if (!isPrefixMask(c.subarray(half))) flags.irregular = true;
     const addr = parseGeneralName({ ...base!, end: base!.contentStart + half });
     return { type: 'ip', value: `${(addr as { value: string }).value}/${maskBits(c.subarray(half))}` };
   }
@@ -55,10 +82,11 @@ function parseSubtree(t: Tlv): Subtree {
 
 export function parseNameConstraints(der: Uint8Array): NameConstraints {
   const nc = { permitted: [] as Subtree[], excluded: [] as Subtree[] };
+  const flags = { irregular: false };
   for (const t of sequenceOf(readRoot(der), 'NameConstraints', 0, 2)) {
-    const list = children(t).map(parseSubtree);
+    const list = children(t).map((s) => parseSubtree(s, flags));
     if (t.tag === 0xa0) nc.permitted = list; else if (t.tag === 0xa1) nc.excluded = list;
     else throw new PkiError('BAD_DER', 'unexpected NameConstraints field');
   }
-  return nc;
+  return flags.irregular ? { ...nc, irregular: true } : nc;
 }
