@@ -20,6 +20,8 @@ export function checkCommon(info: CertInfo, nowMs: number): Problem | null {
 }
 
 function checkRole(info: CertInfo, role: Role, nowMs: number, usage: PathUsage): Problem | null {
+  // An anchor's AKI is not required even when it is not self-issued: limbo
+  // cve::cve-2024-0567 trusts such a certificate (its cross-signed-root-missing-aki says the opposite).
   // RFC 5280 6.1.4 (k) keeps v1 certificates out of the middle of a path, but a v1 root is
   // still a name and a key (6.1.1 (d)): as an anchor it needs only to be within its validity.
   if (role === 'anchor' && info.cert.version === 1) return checkCommon(info, nowMs);

@@ -43,6 +43,8 @@ function checkCriticality(c: Certificate): Problem | null {
   // ignored the constraints of a non-critical copy would be silently unconstrained.
   const nc = ext(c, EXTENSION_OIDS.nameConstraints);
   if (nc && !nc.critical) return malformed('nameConstraints must be critical');
+  // (4.2.1.11 says the same of policyConstraints, but PKITS 4.12.7 and 4.12.9 expect paths
+  // through a non-critical one to validate: not enforced.)
   // 4.2.1.6: with an empty subject the subjectAltName MUST be present and critical.
   if (c.subject.length === 0) {
     const san = ext(c, EXTENSION_OIDS.subjectAltName);
