@@ -131,4 +131,12 @@ describe('docs/errors.md', () => {
     const documented = [...doc.matchAll(/^\| `([A-Z0-9_]+)` \(CLI\) \|/gm)].map((m) => m[1]);
     assert.deepEqual(documented.sort(), [...Object.keys(CLI_ERRORS), 'CONFIG_INVALID'].sort());
   });
+
+  it('lists every path validation and trust bundle code, and only those', async () => {
+    const { PATH_ERROR_CODES, TRUST_ERROR_CODES } = await import('@fleetpki/core');
+    const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
+    const listed = (kind: string) => [...doc.matchAll(new RegExp(`^\\| \`([A-Z0-9_]+)\` \\(${kind}\\) \\|`, 'gm'))].map((m) => m[1]).sort();
+    assert.deepEqual(listed('path'), [...PATH_ERROR_CODES].sort());
+    assert.deepEqual(listed('trust'), [...TRUST_ERROR_CODES].sort());
+  });
 });
