@@ -44,3 +44,4 @@ export { CrlPublisher, type CrlSettings } from './status/crl-publisher.js';
 export { OcspResponder, type OcspAnswer, type OcspSettings } from './status/ocsp-responder.js';
 export type { CachedResponse } from './status/response-cache.js';
 export { crlUrl } from './issue/status-urls.js';
+export type { EnrollmentAuth, EnrollOperation, EnrollRequest, EnrollResult, EnrollmentService } from './enrollment/types.js';
