@@ -1,5 +1,5 @@
 /**
- * The OCSP POST fast path (src/ocsp-fast-path.ts) over a real socket: inject() never
+ * The OCSP POST and GET fast path (src/ocsp-fast-path.ts) over a real socket: inject() never
  * reaches it, so these requests go through app.listen(). Its answers must equal what the
  * Fastify route gives for the same input, and what it does not claim must still work.
  */
@@ -16,7 +16,14 @@ async function post(url: string, body: Uint8Array, contentType = 'application/oc
   return { status: r.status, type: r.headers.get('content-type'), cache: r.headers.get('cache-control'), viaFastify: r.headers.has('x-request-id'), body: Buffer.from(await r.arrayBuffer()) };
 }
 
-describe('OCSP POST fast path (real HTTP)', () => {
+async function get(url: string, path: string, headers: Record<string, string> = {}) {
+  const r = await fetch(`${url}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
+  return { status: r.status, headers: r.headers, viaFastify: r.headers.has('x-request-id'), body: Buffer.from(await r.arrayBuffer()) };
+}
+
+const getPath = (der: Buffer): string => `/ocsp/${encodeURIComponent(der.toString('base64'))}`;
+
+describe('OCSP POST and GET fast path (real HTTP)', () => {
   let t: TestApp;
   let url: string;
   let issuing: Issuing;
@@ -59,5 +66,31 @@ describe('OCSP POST fast path (real HTTP)', () => {
     assert.deepEqual([...tooLarge.body], [0x30, 0x03, 0x0a, 0x01, 0x01]);
     const health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 200);
+  });
+
+  it('answers RFC 5019 GETs with the same bytes and caching headers as the route, 304 for a held ETag, and leaves odd GETs to the route', async () => {
+    const dev = await issueDevice(t, 'fast-3');
+    const path = getPath(ocspRequest([idFor(issuing, dev.serial)]));
+    const fast = await get(url, path);
+    assert.equal(fast.status, 200);
+    assert.equal(fast.viaFastify, false);
+    const viaRoute = await t.app.inject({ method: 'GET', url: path });
+    assert.deepEqual(fast.body, Buffer.from(viaRoute.rawPayload));
+    for (const h of ['content-type', 'cache-control', 'etag', 'last-modified', 'expires']) assert.equal(fast.headers.get(h), viaRoute.headers[h], h);
+    assert.match(fast.headers.get('cache-control')!, /^max-age=\d+, public, no-transform, must-revalidate$/);
+    const held = await get(url, path, { 'if-none-match': fast.headers.get('etag')! });
+    assert.equal(held.status, 304);
+    assert.equal(held.body.length, 0);
+    await revoke(t, dev.serial);
+    const after = await get(url, path, { 'if-none-match': fast.headers.get('etag')! });
+    assert.equal(after.status, 200, 'a revocation changes the ETag');
+    const parsed = parseOcspResponse(after.body);
+    assert.ok(parsed.status === 'successful' && parsed.responses[0]!.certStatus.status === 'revoked');
+    const bad = await get(url, '/ocsp/!!!!');
+    assert.equal(bad.viaFastify, true);
+    assert.deepEqual([...bad.body], [0x30, 0x03, 0x0a, 0x01, 0x01]);
+    assert.deepEqual([...(await get(url, '/ocsp/%%%not-base64')).body], [0x30, 0x03, 0x0a, 0x01, 0x01]);
+    const withQuery = await get(url, `${path}?x=1`);
+    assert.equal(withQuery.viaFastify, true);
   });
 });

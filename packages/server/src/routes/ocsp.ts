@@ -28,13 +28,18 @@ export function ocspHttpAnswer(answer: OcspAnswer, now: Date, cacheHeaders: bool
   return { headers, body: r.der };
 }
 
+/** RFC 9110 13.1.2: a cached answer whose strong ETag the client already holds. */
+export function notModified(answer: OcspAnswer, ifNoneMatch: string | undefined): answer is Extract<OcspAnswer, { status: 'successful' }> {
+  return answer.status === 'successful' && answer.cacheable && ifNoneMatch === answer.response.etag;
+}
+
 function send(reply: FastifyReply, answer: OcspAnswer, now: Date, cacheHeaders: boolean): FastifyReply {
   const { headers, body } = ocspHttpAnswer(answer, now, cacheHeaders);
   return reply.headers(headers).send(body);
 }
 
 /** The path after /ocsp/: URL-decoded, then standard base64 (RFC 5019 5 allows '/' in it). */
-function decodeGetRequest(path: string): Buffer | null {
+export function decodeGetRequest(path: string): Buffer | null {
   let text: string;
   try { text = decodeURIComponent(path); } catch { return null; }
   if (text.length === 0 || text.length > (OCSP_MAX_REQUEST_BYTES * 4) / 3 + 4 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return null;
@@ -56,9 +61,7 @@ export const ocspRoutes: FastifyPluginAsync<{ responder: OcspResponder; now: () 
     const der = decodeGetRequest(request.params['*']);
     if (!der) return send(reply, { status: 'malformedRequest', der: ocspErrorResponse('malformedRequest') }, now(), false);
     const answer = await responder.respond(der);
-    if (answer.status === 'successful' && answer.cacheable && request.headers['if-none-match'] === answer.response.etag) {
-      return reply.code(304).header('etag', answer.response.etag).send();
-    }
+    if (notModified(answer, request.headers['if-none-match'])) return reply.code(304).header('etag', answer.response.etag).send();
     return send(reply, answer, now(), true);
   });
 };
