@@ -27,6 +27,11 @@ import { CrlPublisher } from './status/crl-publisher.js';
 import { OcspIssuerIndex } from './status/ocsp-issuers.js';
 import { OcspResponder } from './status/ocsp-responder.js';
 import { OcspSigners } from './status/ocsp-signers.js';
+import { EnrollmentUseCase } from './enrollment/service.js';
+import {
+  createEnrollmentGroup, createEnrollmentSecret, decidePendingEnrollment, getEnrollmentGroup, listEnrollmentGroups, listPendingEnrollments,
+} from './enrollment/admin.js';
+import type { EnrollmentGroupInput } from './enrollment/group-input.js';
 
 export class CertificateAuthority {
   readonly issuers: IssuerRegistry;
@@ -36,6 +41,8 @@ export class CertificateAuthority {
   readonly ocsp: OcspResponder;
   /** CRL publication (status/crl-publisher.ts). */
   readonly crls: CrlPublisher;
+  /** EST enrollment under enrollment groups (enrollment/service.ts): what the EST server calls. */
+  readonly enrollment: EnrollmentUseCase;
 
   constructor(readonly deps: CaDeps) {
     this.issuers = new IssuerRegistry(deps);
@@ -44,6 +51,7 @@ export class CertificateAuthority {
     const signers = new OcspSigners(deps, this.issuers, this.#pipeline);
     this.ocsp = new OcspResponder(deps, new OcspIssuerIndex(deps.store), signers, deps.settings.ocsp ?? DEFAULT_OCSP_SETTINGS);
     this.crls = new CrlPublisher(deps, this.issuers, deps.settings.crl ?? DEFAULT_CRL_SETTINGS);
+    this.enrollment = new EnrollmentUseCase(deps, this.issuers, this.#pipeline);
   }
 
   issueCertificate(actor: Actor, input: IssueInput, options?: { prevalidated?: boolean }) { return this.#issuer.issue(actor, input, options); }
@@ -72,6 +80,14 @@ export class CertificateAuthority {
   authenticate(token: string | undefined) { return authenticateToken(this.deps, token); }
   listApiTokens(actor: Actor) { return listApiTokens(this.deps, actor); }
   revokeApiToken(actor: Actor, id: string) { return revokeApiToken(this.deps, actor, id); }
+
+  createEnrollmentGroup(actor: Actor, input: EnrollmentGroupInput) { return createEnrollmentGroup(this.deps, this.issuers, actor, input); }
+  listEnrollmentGroups(actor: Actor) { return listEnrollmentGroups(this.deps, actor); }
+  getEnrollmentGroup(actor: Actor, label: string) { return getEnrollmentGroup(this.deps, actor, label); }
+  createEnrollmentSecret(actor: Actor, label: string, deviceId: string) { return createEnrollmentSecret(this.deps, actor, label, deviceId); }
+  listPendingEnrollments(actor: Actor, label: string) { return listPendingEnrollments(this.deps, actor, label); }
+  approveEnrollment(actor: Actor, label: string, id: string) { return decidePendingEnrollment(this.deps, actor, label, id, 'approved'); }
+  rejectEnrollment(actor: Actor, label: string, id: string) { return decidePendingEnrollment(this.deps, actor, label, id, 'rejected'); }
 
   /** Cheap liveness check of the store, for /healthz. */
   async checkHealth(): Promise<void> { await this.deps.store.getSetting('hierarchy'); }

@@ -4,6 +4,7 @@ import type { Clock, RandomSource } from './ports/clock.js';
 import type { EventSink } from './ports/events.js';
 import type { KeyVault } from './ports/keys.js';
 import type { Store } from './ports/store.js';
+import type { WebhookClient } from './ports/webhook.js';
 import type { CrlSettings } from './status/crl-publisher.js';
 import type { OcspSettings } from './status/ocsp-responder.js';
 
@@ -30,4 +31,6 @@ export interface CaDeps {
   readonly random: RandomSource;
   readonly events: EventSink;
   readonly settings: CaSettings;
+  /** Outbound HTTP for enrollment groups' pre-issuance webhooks; without it such groups refuse. */
+  readonly webhook?: WebhookClient;
 }

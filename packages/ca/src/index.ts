@@ -45,3 +45,12 @@ export { OcspResponder, type OcspAnswer, type OcspSettings } from './status/ocsp
 export type { CachedResponse } from './status/response-cache.js';
 export { crlUrl } from './issue/status-urls.js';
 export type { EnrollmentAuth, EnrollOperation, EnrollRequest, EnrollResult, EnrollmentService } from './enrollment/types.js';
+export type {
+  ApprovalMode, BootstrapReuse, DeviceEnrollment, DeviceLink, DeviceLinkRole, DeviceRecord, EnrollmentGroupRecord, EnrollmentSecretRecord,
+  EnrollmentStore, PendingEnrollmentRecord, PendingStatus,
+} from './ports/enrollment-store.js';
+export type { WebhookAnswer, WebhookClient } from './ports/webhook.js';
+export { EnrollmentUseCase, DEFAULT_ENROLLMENT_GROUP_SETTING } from './enrollment/service.js';
+export { LABEL_PATTERN, DEFAULT_DEVICE_ID_PATTERN, type EnrollmentGroupInput } from './enrollment/group-input.js';
+export { hashSecret } from './enrollment/authenticate.js';
+export type { WebhookRequestBody } from './enrollment/webhook.js';

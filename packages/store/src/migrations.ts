@@ -6,6 +6,7 @@
  */
 import { AUDIT_GENESIS_HASH } from '@fleetpki/core';
 import type { Dialect, SqlDriver } from './driver.js';
+import { enrollmentTables } from './enrollment-migration.js';
 
 export interface Migration {
   readonly id: number;
@@ -196,6 +197,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 3, name: 'audit', statements: auditTables },
   { id: 4, name: 'tokens-and-settings', statements: tokenAndSettingTables },
   { id: 5, name: 'revocation', statements: revocationTables },
+  { id: 6, name: 'enrollment', statements: enrollmentTables },
 ];
 
 /** Any number like this; it only has to be the same in every process of a deployment. */

@@ -8,7 +8,7 @@ import type {
   ApiTokenRecord, AuditEventInput, CaPatch, CaRecord, CertificateIntent, CertificateQuery, CertificateRecord, CertificateStatusRecord,
   CrlKind, CrlRecord, DelegatedSignerRecord, HoldRelease, HoldReleaseResult, IntentOutcome, IssuedCertificate, Page, Revocation,
   RevocationDelta, RevocationMatches, RevocationPreviewRecord, RevocationQuery, RevocationResult, RevokedCertificate, RevokedEntry,
-  RevokedListOptions, Store,
+  RevokedListOptions, Store, DeviceEnrollment, DeviceRecord, EnrollmentGroupRecord, EnrollmentSecretRecord, PendingEnrollmentRecord,
 } from '@fleetpki/ca';
 import type { ChainedAuditEntry } from '@fleetpki/core';
 import { appendAuditEvents, readAuditEntries, readAuditHead } from './audit-log.js';
@@ -25,6 +25,10 @@ import { claimPreview, insertPreview } from './revocation-previews.js';
 import { pageMatches, previewMatches } from './revocation-query.js';
 import { listRevokedRows, selectCertificateStatus, selectChangesSince } from './revocation-status.js';
 import { searchCertificateRows } from './search.js';
+import { claimSecret, insertGroup, insertSecret, releaseSecret, selectGroup, selectGroups, selectSecret } from './enrollment-groups.js';
+import {
+  claimUse, decidePending, insertEnrollment, putPending, releaseUse, selectDevice, selectDeviceByBootstrap, selectPending, selectUses,
+} from './enrollment-devices.js';
 import { insertToken, revokeToken, selectTokenByHash, selectTokens } from './tokens.js';
 
 export class SqlStore implements Store {
@@ -128,6 +132,53 @@ export class SqlStore implements Store {
   revokeApiToken(id: string, at: Date, audit: readonly AuditEventInput[]): Promise<void> {
     return this.driver.transaction((tx) => revokeToken(tx, this.dialect, id, at, audit));
   }
+
+  createEnrollmentGroup(group: EnrollmentGroupRecord, audit: readonly AuditEventInput[]): Promise<void> {
+    return this.driver.transaction((tx) => insertGroup(tx, this.dialect, group, audit));
+  }
+
+  getEnrollmentGroup(label: string): Promise<EnrollmentGroupRecord | null> { return selectGroup(this.driver, label); }
+  listEnrollmentGroups(): Promise<EnrollmentGroupRecord[]> { return selectGroups(this.driver); }
+
+  createEnrollmentSecret(secret: EnrollmentSecretRecord, audit: readonly AuditEventInput[]): Promise<void> {
+    return this.driver.transaction((tx) => insertSecret(tx, this.dialect, secret, audit));
+  }
+
+  getEnrollmentSecret(secretHash: string): Promise<EnrollmentSecretRecord | null> { return selectSecret(this.driver, secretHash); }
+  claimEnrollmentSecret(secretHash: string, at: Date): Promise<boolean> { return this.driver.transaction((tx) => claimSecret(tx, secretHash, at)); }
+  releaseEnrollmentSecret(secretHash: string, at: Date): Promise<void> { return this.driver.transaction((tx) => releaseSecret(tx, secretHash, at)); }
+
+  claimBootstrapUse(sha256: string, label: string, max: number | null, at: Date): Promise<boolean> {
+    return this.driver.transaction((tx) => claimUse(tx, sha256, label, max, at));
+  }
+
+  releaseBootstrapUse(sha256: string): Promise<void> { return this.driver.transaction((tx) => releaseUse(tx, sha256)); }
+  bootstrapUses(sha256: string): Promise<number> { return selectUses(this.driver, sha256); }
+
+  putPendingEnrollment(pending: PendingEnrollmentRecord, audit: readonly AuditEventInput[]): Promise<void> {
+    return this.driver.transaction((tx) => putPending(tx, this.dialect, pending, audit));
+  }
+
+  async getPendingEnrollment(id: string): Promise<PendingEnrollmentRecord | null> { return (await selectPending(this.driver, 'id = ?', [id]))[0] ?? null; }
+
+  async findPendingEnrollment(label: string, deviceId: string): Promise<PendingEnrollmentRecord | null> {
+    return (await selectPending(this.driver, 'label = ? AND device_id = ?', [label, deviceId]))[0] ?? null;
+  }
+
+  listPendingEnrollments(label: string): Promise<PendingEnrollmentRecord[]> { return selectPending(this.driver, 'label = ?', [label]); }
+
+  decidePendingEnrollment(id: string, status: 'approved' | 'rejected', at: Date, by: string, audit: readonly AuditEventInput[]): Promise<'decided' | 'not_found' | 'not_pending'> {
+    return this.driver.transaction((tx) => decidePending(tx, this.dialect, id, status, at, by, audit));
+  }
+
+  async deletePendingEnrollment(id: string): Promise<void> { await this.driver.run('DELETE FROM pending_enrollments WHERE id = ?', [id]); }
+
+  recordDeviceEnrollment(enrollment: DeviceEnrollment, audit: readonly AuditEventInput[]): Promise<void> {
+    return this.driver.transaction((tx) => insertEnrollment(tx, this.dialect, enrollment, audit));
+  }
+
+  getDevice(deviceId: string): Promise<DeviceRecord | null> { return selectDevice(this.driver, deviceId); }
+  findDeviceByBootstrap(sha256: string): Promise<DeviceRecord | null> { return selectDeviceByBootstrap(this.driver, sha256); }
 
   async getSetting(key: string): Promise<string | null> {
     const [row] = await this.driver.all('SELECT value FROM settings WHERE key = ?', [key]);

@@ -11,6 +11,7 @@
 import type { ChainedAuditEntry, CrlReason, NameConstraints } from '@fleetpki/core';
 import type { KeyRef } from './keys.js';
 import type { RevocationStore } from './revocation-store.js';
+import type { EnrollmentStore } from './enrollment-store.js';
 
 export type CaRole = 'root' | 'issuing' | 'manufacturer';
 export type CaStatus = 'pending' | 'active' | 'disabled';
@@ -143,7 +144,7 @@ export interface ApiTokenRecord {
   readonly revokedAt: Date | null;
 }
 
-export interface Store extends RevocationStore {
+export interface Store extends RevocationStore, EnrollmentStore {
   /** Creates or upgrades the schema; idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;
