@@ -64,19 +64,23 @@ async function byBootstrap(deps: CaDeps, group: EnrollmentGroupRecord, chain: re
   return { deviceId, via: 'bootstrap', bootstrap: { serial: leaf.serial, sha256: certificateSha256(leaf.der) } };
 }
 
-/** The operational certificate of a device of this group: issued by its CA, recorded by us, not revoked, not expired. */
+/**
+ * The operational certificate of a device of this group: one we recorded under the
+ * group's CA (else OPERATIONAL_CERTIFICATE_UNKNOWN, and a bootstrap certificate may stand
+ * in), then verified to that CA (expiry included), not revoked.
+ */
 async function byOperational(deps: CaDeps, group: EnrollmentGroupRecord, caCertificate: Certificate, chain: readonly Uint8Array[]): Promise<Authenticated> {
   const [leaf] = chain;
   if (!leaf) throw new ServiceError('ENROLLMENT_UNAUTHENTICATED', 'the client sent no certificate');
-  const result = verifyPath({ leaf, intermediates: [], anchors: [{ kind: 'certificate', certificate: caCertificate }], now: deps.clock.now(), usage: 'clientAuth' });
-  if (!result.ok) {
-    throw new ServiceError(result.code === 'CERT_EXPIRED' ? 'OPERATIONAL_CERTIFICATE_EXPIRED' : 'OPERATIONAL_CERTIFICATE_UNKNOWN', undefined, { pathCode: result.code });
-  }
-  const cert = result.path[0] as Certificate;
+  const cert = parseCertificate(leaf);
   const record = await deps.store.getCertificate(cert.serial);
   const device = record?.deviceId ? await deps.store.getDevice(record.deviceId) : null;
-  if (!record || record.sha256 !== certificateSha256(cert.der) || !device || device.label !== group.label) {
+  if (!record || record.sha256 !== certificateSha256(cert.der) || record.caName !== group.caName || !device || device.label !== group.label) {
     throw new ServiceError('OPERATIONAL_CERTIFICATE_UNKNOWN', undefined, { serial: cert.serial });
+  }
+  const result = verifyPath({ leaf: cert, intermediates: [], anchors: [{ kind: 'certificate', certificate: caCertificate }], now: deps.clock.now(), usage: 'clientAuth' });
+  if (!result.ok) {
+    throw new ServiceError(result.code === 'CERT_EXPIRED' ? 'OPERATIONAL_CERTIFICATE_EXPIRED' : 'OPERATIONAL_CERTIFICATE_UNKNOWN', undefined, { pathCode: result.code });
   }
   if (record.status === 'revoked') throw new ServiceError('OPERATIONAL_CERTIFICATE_REVOKED', undefined, { serial: cert.serial });
   return { deviceId: device.deviceId, via: 'operational', current: cert };
@@ -108,7 +112,8 @@ export async function authenticate(deps: CaDeps, group: EnrollmentGroupRecord, c
     try {
       return await byOperational(deps, group, caCertificate, auth.chain);
     } catch (e) {
-      const fallback = e instanceof ServiceError && (e.code === 'OPERATIONAL_CERTIFICATE_EXPIRED' || e.code === 'OPERATIONAL_CERTIFICATE_UNKNOWN');
+      // Only a certificate that is none of our operational ones may be the bootstrap one.
+      const fallback = e instanceof ServiceError && e.code === 'OPERATIONAL_CERTIFICATE_UNKNOWN' && !('pathCode' in (e.detail ?? {}));
       if (!fallback || !group.reenrollWithBootstrap) throw e;
       // A certificate that is no bootstrap either keeps the first, more telling, refusal.
       return await byBootstrapFallback(deps, group, auth.chain).catch((f: unknown) => {
