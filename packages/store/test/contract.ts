@@ -7,6 +7,7 @@ import { auditContract } from './contract-audit.js';
 import { casContract } from './contract-cas.js';
 import { certificatesContract } from './contract-certificates.js';
 import { crlContract } from './contract-crl.js';
+import { enrollmentContract } from './contract-enrollment.js';
 import { revocationContract, revocationQueryContract } from './contract-revocation.js';
 import { searchContract } from './contract-search.js';
 import { tokensContract } from './contract-tokens.js';
@@ -22,5 +23,6 @@ export function runStoreContract(name: string, open: OpenHarness): void {
     describe('CRL and OCSP data', () => crlContract(open));
     describe('audit chain', () => auditContract(open));
     describe('API tokens, settings, migrations', () => tokensContract(open));
+    describe('enrollment', () => enrollmentContract(open));
   });
 }
