@@ -50,3 +50,4 @@ export {
 export { OCSP_RESPONSE_MAX_BYTES, parseOcspResponse, type BasicOcspResponse, type OcspResponse } from './ocsp/response-parse.js';
 export * from './path/index.js';
 export * from './trust/index.js';
+export * from './cms/index.js';

@@ -21,6 +21,20 @@ export const ConfigSchema = Type.Object({
     host: Type.String({ default: '127.0.0.1' }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   }, { default: {}, additionalProperties: false }),
+  /**
+   * The TLS listener (EST, and the REST API when tls.api): HOST:PORT as an object, or null
+   * for none. Absent: the listen host on port 8443 (port 0, any free port, when `listen` is on 0).
+   */
+  listenTls: Type.Optional(Type.Union([Type.Null(), Type.Object({
+    host: Type.Optional(Type.String({ minLength: 1 })),
+    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  }, { additionalProperties: false })])),
+  tls: Type.Object({
+    /** Host names and IP addresses in the server certificate; default localhost, 127.0.0.1 and the listen host. */
+    names: Type.Array(Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:*-]+$' }), { default: [], maxItems: 32 }),
+    /** Serve the REST API on the TLS listener too. */
+    api: Type.Boolean({ default: true }),
+  }, { default: {}, additionalProperties: false }),
   /** Base URL relying parties reach us at; written into certificates. Defaults to the listen address. */
   publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' })),
   database: Type.Union([Sqlite, Postgres], { default: { kind: 'sqlite' } }),
@@ -49,8 +63,9 @@ export const ConfigSchema = Type.Object({
 }, { additionalProperties: false });
 
 type Raw = Static<typeof ConfigSchema>;
-export interface Config extends Omit<Raw, 'profiles' | 'publicUrl'> {
+export interface Config extends Omit<Raw, 'profiles' | 'publicUrl' | 'listenTls'> {
   readonly publicUrl: string;
+  readonly listenTls: { readonly host: string; readonly port: number } | null;
   readonly compiledProfiles: ReadonlyMap<string, Profile>;
 }
 
@@ -90,6 +105,7 @@ export function parseConfig(raw: unknown): Config {
   }
   const host = c.listen.host.includes(':') ? `[${c.listen.host}]` : c.listen.host;
   const publicUrl = (c.publicUrl ?? `http://${host}:${c.listen.port}`).replace(/\/+$/, '');
+  const listenTls = c.listenTls === null ? null : { host: c.listenTls?.host ?? c.listen.host, port: c.listenTls?.port ?? (c.listen.port === 0 ? 0 : 8443) };
   const { profiles: _omit, ...rest } = c;
-  return deepFreeze({ ...rest, publicUrl, compiledProfiles });
+  return deepFreeze({ ...rest, listenTls, publicUrl, compiledProfiles });
 }

@@ -15,11 +15,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CertificateAuthority, type CaDeps, DEFAULT_OCSP_SETTINGS, DEV_NAMES, SYSTEM_ACTOR, type Store } from '@fleetpki/ca';
 import { parseDuration, toPem } from '@fleetpki/core';
-import { generatePrivateKey, Pkcs8KeyVault, softwareSigner, writeEncryptedKeyFile, writeFileExclusive } from '@fleetpki/keys';
+import { decryptPrivateKey, encryptPrivateKey, generatePrivateKey, Pkcs8KeyVault, softwareSigner, writeEncryptedKeyFile, writeFileExclusive } from '@fleetpki/keys';
 import { openStore } from '@fleetpki/store';
 import type { Config } from './config.js';
 import { InProcessEvents } from './events.js';
 import { pooledRandom } from './random.js';
+import { httpWebhookClient } from './webhook.js';
+import type { KeySeal } from './tls-certificate.js';
 
 export interface DeploymentPaths {
   readonly dataDir: string;
@@ -48,6 +50,8 @@ export interface Deployment {
   readonly events: InProcessEvents;
   /** Set when this open created the development hierarchy. */
   readonly firstStart: FirstStart | null;
+  /** Encrypts and decrypts the server's own keys (the TLS key) with the CA key passphrase. */
+  readonly keySeal: KeySeal;
   close(): Promise<void>;
 }
 
@@ -118,6 +122,7 @@ export async function openDeployment(opts: OpenOptions): Promise<Deployment> {
     clock: { now: () => new Date() },
     random: pooledRandom(),
     settings: caSettings(config),
+    webhook: httpWebhookClient(),
   };
   const ca = new CertificateAuthority(deps);
   // What a change invalidates, at once: the next OCSP answer after a revocation says revoked.
@@ -134,5 +139,6 @@ export async function openDeployment(opts: OpenOptions): Promise<Deployment> {
     await store.close();
     throw e;
   }
-  return { config, paths, store, ca, events, firstStart, close: () => store.close() };
+  const keySeal: KeySeal = { seal: (key) => encryptPrivateKey(key, passphrase), open: (pem) => decryptPrivateKey(pem, passphrase) };
+  return { config, paths, store, ca, events, firstStart, keySeal, close: () => store.close() };
 }

@@ -3,7 +3,7 @@
  * environment. `fleetpki serve` calls serve(); --check-config stops after validation.
  *
  * Sources, later ones winning: DIR/config.json (or --config FILE), then the environment
- * (FLEETPKI_DATA, FLEETPKI_LISTEN, FLEETPKI_PUBLIC_URL, FLEETPKI_DATABASE_URL), then flags.
+ * (FLEETPKI_DATA, FLEETPKI_LISTEN, FLEETPKI_LISTEN_TLS, FLEETPKI_PUBLIC_URL, FLEETPKI_DATABASE_URL), then flags.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,10 +13,13 @@ import { type Config, ConfigError, parseConfig } from './config.js';
 import { type Deployment, openDeployment, rootFingerprint } from './deployment.js';
 import { buildApp } from './app.js';
 import { CrlScheduler, DEFAULT_CRL_SCHEDULE } from './crl-scheduler.js';
+import { startTls } from './tls-serve.js';
 
 export interface ServeFlags {
   readonly data?: string;
   readonly listen?: string;
+  /** HOST:PORT of the TLS listener (EST), or "off". */
+  readonly listenTls?: string;
   readonly config?: string;
   readonly publicUrl?: string;
 }
@@ -44,6 +47,8 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
   raw['dataDir'] = dataDir;
   const listen = flags.listen ?? env['FLEETPKI_LISTEN'];
   if (listen) raw['listen'] = parseListen(listen);
+  const listenTls = flags.listenTls ?? env['FLEETPKI_LISTEN_TLS'];
+  if (listenTls) raw['listenTls'] = listenTls === 'off' ? null : parseListen(listenTls);
   const publicUrl = flags.publicUrl ?? env['FLEETPKI_PUBLIC_URL'];
   if (publicUrl) raw['publicUrl'] = publicUrl;
   if (env['FLEETPKI_DATABASE_URL']) raw['database'] = { kind: 'postgres', url: env['FLEETPKI_DATABASE_URL'] };
@@ -52,6 +57,8 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
 
 export interface RunningServer {
   readonly url: string;
+  /** https://HOST:PORT of the TLS listener (EST), or null when it is off. */
+  readonly tlsUrl: string | null;
   readonly deployment: Deployment;
   close(): Promise<void>;
 }
@@ -84,12 +91,23 @@ export async function serve(flags: ServeFlags, env: Env, out: (line: string) => 
   const debounceMs = (parseDuration(config.status.crlDebounce) ?? 1) * 1000;
   const scheduler = new CrlScheduler(deployment.ca, deployment.events, { ...DEFAULT_CRL_SCHEDULE, debounceMs }, (msg, err) => app.log.error({ err }, msg));
   scheduler.start();
+  let tls;
+  try {
+    tls = await startTls(config, deployment.ca, deployment.keySeal, app);
+  } catch (e) {
+    await scheduler.stop(); await app.close(); await deployment.close();
+    throw e;
+  }
   await describe(deployment, out);
   out(`API ${url}/api/v1 (OpenAPI ${url}/api/v1/openapi.json), metrics ${url}/metrics, CA certificates ${url}/ca/<name>.crt`);
   out(`OCSP ${url}/ocsp, CRLs ${url}/crl/<ca>.crl and ${url}/crl/<ca>.delta.crl`);
+  if (tls) {
+    const t = tls.listener.url;
+    out(`EST ${t}/.well-known/est/ (TLS server certificate ${tls.issued ? 'issued' : 'loaded'}: ${deployment.paths.dataDir}/tls/server.crt.pem)${config.tls.api ? `, API also at ${t}/api/v1` : ''}`);
+  }
   out(`FleetPKI ready at ${url}`);
   return {
-    url, deployment,
-    close: async () => { await scheduler.stop(); await app.close(); await deployment.close(); },
+    url, tlsUrl: tls?.listener.url ?? null, deployment,
+    close: async () => { await tls?.close(); await scheduler.stop(); await app.close(); await deployment.close(); },
   };
 }

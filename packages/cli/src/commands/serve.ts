@@ -17,13 +17,15 @@ interface Flags extends ServeFlags {
 function serveFlags(flags: Flags): ServeFlags {
   return {
     ...(flags.data ? { data: flags.data } : {}), ...(flags.listen ? { listen: flags.listen } : {}),
+    ...(flags.listenTls ? { listenTls: flags.listenTls } : {}),
     ...(flags.config ? { config: flags.config } : {}), ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
   };
 }
 
 function configSummary(c: Config): Record<string, unknown> {
   return {
-    valid: true, dataDir: c.dataDir, listen: `${c.listen.host}:${c.listen.port}`, publicUrl: c.publicUrl,
+    valid: true, dataDir: c.dataDir, listen: `${c.listen.host}:${c.listen.port}`,
+    listenTls: c.listenTls ? `${c.listenTls.host}:${c.listenTls.port}` : 'off', publicUrl: c.publicUrl,
     database: c.database.kind, deviceNamespace: c.identity.deviceNamespace, profiles: [...c.compiledProfiles.keys()],
   };
 }
@@ -49,9 +51,10 @@ async function run(flags: Flags, io: Io): Promise<void> {
 
 export function registerServe(program: Command, io: Io): void {
   const cmd = program.command('serve')
-    .description('run the FleetPKI server (REST API, CA certificates, metrics) on a data folder')
+    .description('run the FleetPKI server (REST API, OCSP, CRLs, metrics; EST over TLS) on a data folder')
     .option('--data <dir>', 'data folder (default: $FLEETPKI_DATA, else ./data)')
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8080)')
+    .option('--listen-tls <host:port>', 'TLS listener for EST (and the API), or "off" (default: $FLEETPKI_LISTEN_TLS, else the listen host on 8443)')
     .option('--config <file>', 'configuration file (default: <data>/config.json when present)')
     .option('--public-url <url>', 'base URL relying parties reach the server at (written into certificates)')
     .option('--check-config', 'validate the configuration, print every problem, and exit');
