@@ -25,6 +25,7 @@ import { auditRoutes } from './routes/audit.js';
 import { caRoutes } from './routes/cas.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { crlRoutes } from './routes/crl.js';
+import { enrollmentGroupRoutes } from './routes/enrollment-groups.js';
 import { ocspRoutes } from './routes/ocsp.js';
 import { ocspFastPath } from './ocsp-fast-path.js';
 import { publicRoutes } from './routes/public.js';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(caRoutes, { ca: deps.ca });
     await api.register(tokenRoutes, { ca: deps.ca });
     await api.register(auditRoutes, { ca: deps.ca });
+    await api.register(enrollmentGroupRoutes, { ca: deps.ca });
   }, { prefix: API_PREFIX });
   await app.register(publicRoutes, { ca: deps.ca, metrics });
   const now = (): Date => deps.ca.deps.clock.now();

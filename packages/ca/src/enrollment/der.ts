@@ -1,4 +1,4 @@
-/** The one DER primitive enrollment writes itself (csr-attrs.ts): an OBJECT IDENTIFIER's contents (X.690 8.19). */
+/** The one DER primitive enrollment writes itself (csr-attrs.ts: a curve OID as an attribute value): OBJECT IDENTIFIER contents (X.690 8.19). */
 export const OID_CHALLENGE_PASSWORD_ATTR = '1.2.840.113549.1.9.7';
 
 export function encodeOid(dotted: string): Uint8Array {
