@@ -24,6 +24,11 @@ import { registerTokenList } from './commands/token-list.js';
 import { registerTokenRevoke } from './commands/token-revoke.js';
 import { registerAuditVerify } from './commands/audit-verify.js';
 import { registerTrustBundle } from './commands/trust-bundle.js';
+import { registerEnrollmentGroupCreate } from './commands/enrollment-group-create.js';
+import { registerEnrollmentGroupList } from './commands/enrollment-group-list.js';
+import { registerEnrollmentGroupShow } from './commands/enrollment-group-show.js';
+import { registerEnrollmentGroupSecret } from './commands/enrollment-group-secret.js';
+import { registerEnrollmentGroupDecide } from './commands/enrollment-group-decide.js';
 
 export const VERSION = '0.1.0';
 
@@ -38,6 +43,8 @@ const GROUPS: readonly { name: string; description: string; commands: readonly R
   { name: 'device', description: 'devices: revoke every certificate of one', commands: [registerDeviceRevoke] },
   { name: 'token', description: 'API tokens for the REST API', commands: [registerTokenCreate, registerTokenList, registerTokenRevoke] },
   { name: 'audit', description: 'the hash-chained audit log', commands: [registerAuditVerify] },
+  { name: 'enrollment-group', description: 'EST enrollment groups, one-time enrollment secrets, approvals',
+    commands: [registerEnrollmentGroupCreate, registerEnrollmentGroupList, registerEnrollmentGroupShow, registerEnrollmentGroupSecret, registerEnrollmentGroupDecide] },
   { name: 'trust', description: 'trust stores and signed trust bundles (root renewal)', commands: [registerTrustBundle] },
 ];
 
