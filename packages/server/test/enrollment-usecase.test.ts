@@ -114,3 +114,27 @@ test('bootstrap certificate: foreign, revoked, expired, identity outside the pat
     issued(await f.ca.enrollment.enroll(request(label, await csrFor('CN=sensor-00000005'), { kind: 'certificate', chain: good })));
   } finally { await f.close(); }
 });
+
+test('CSR: signed by another key (CSR_SIGNATURE_INVALID), not DER (BAD_DER), a SAN the profile forbids (PROFILE_VIOLATION); nothing spent', async () => {
+  const f = await openEnrollment();
+  try {
+    const label = await f.group();
+    const { secret } = await f.ca.createEnrollmentSecret(SYSTEM_ACTOR, label, 'sensor-0000abcd');
+    const auth = { kind: 'secret' as const, deviceId: 'sensor-0000abcd', secret };
+    const good = await csrFor('CN=sensor-0000abcd');
+    const forged = Buffer.from(good);
+    forged[forged.length - 5]! ^= 0x01; // inside the signature
+    const cases: [string, Uint8Array][] = [
+      ['CSR_SIGNATURE_INVALID', forged],
+      ['BAD_DER', Buffer.from('not a CSR')],
+      ['PROFILE_VIOLATION', await csrFor('CN=sensor-0000abcd', [{ type: 'email', value: 'a@example.com' }])],
+    ];
+    for (const [code, csrDer] of cases) {
+      assert.equal(await codeOf(f.ca.enrollment.enroll(request(label, csrDer, auth))), code);
+      const audit = await lastAudit(f);
+      assert.deepEqual([audit.action, audit.code, audit.detail?.['deviceId']], ['enrollment.enroll', code, 'sensor-0000abcd']);
+    }
+    assert.equal(await operationalCount(f), 0);
+    issued(await f.ca.enrollment.enroll(request(label, good, auth)));
+  } finally { await f.close(); }
+});
