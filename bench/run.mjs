@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path]`
+// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path,est]`
 // Every figure is printed beside the ceiling measured in the same run, as a ratio:
 // machines here are shared and noisy, ratios travel better than absolute numbers.
 import { measureCeilings } from './ceilings.mjs';
@@ -8,12 +8,13 @@ import { measurePostgresSearch, measureSqliteSearch } from './search.mjs';
 import { measureOcsp } from './ocsp.mjs';
 import { measurePath } from './path.mjs';
 import { measureCrl } from './crl.mjs';
+import { measureEst } from './est.mjs';
 
 const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
 const value = (f, d) => { const i = args.indexOf(f); return i >= 0 && args[i + 1] ? args[i + 1] : d; };
 const smoke = flag('--smoke');
-const only = value('--only', 'issuance,search,ocsp,crl,path').split(',');
+const only = value('--only', 'issuance,search,ocsp,crl,path,est').split(',');
 const rows = Number(value('--rows', smoke ? '3000' : '1000000'));
 const pgUrl = process.env.FLEETPKI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const records = [];
@@ -95,6 +96,15 @@ if (only.includes('crl')) {
   rec('  delta CRL size', c.deltaBytes / 1e3, 'kB');
   rec('revoke -> OCSP says revoked, p50', c.revokeP50, 'ms', 100);
   rec('revoke -> OCSP says revoked, p99', c.revokeP99, 'ms', 100);
+}
+if (only.includes('est')) {
+  const e = await measureEst({ seconds: smoke ? 1 : 5, pool: smoke ? 150 : 4000, connections: smoke ? 4 : 16, log });
+  if (e.est.exhausted || e.ceiling.exhausted) log('EST: the device pool ran out before the time was up (a larger pool measures longer)');
+  rec('ceiling: bare node:https mutual-TLS handshake + 200, new connection each', e.ceiling.rps, 'conn/s');
+  rec('EST simpleenroll, mutual TLS (IDevID), new connection each', e.est.rps, 'certs/s', e.ceiling.rps);
+  rec('  EST simpleenroll p99 latency', e.est.p99, 'ms');
+  rec('  bare mutual-TLS p99 latency', e.ceiling.p99, 'ms');
+  if (e.est.errors > 0) log(`EST: ${e.est.errors} requests failed: ${JSON.stringify(e.est.statuses)}`);
 }
 
 const w = Math.max(...records.map((r) => r.name.length));
