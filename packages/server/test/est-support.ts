@@ -73,6 +73,8 @@ export async function openEst(): Promise<EstFixture> {
   });
   const cm1Pem = toPem('CERTIFICATE', cm1.certificateDer!);
   const rootPem = readFileSync(join(dir, 'data', 'dev-root', 'root.crt.pem'), 'utf8');
+  const token = readFileSync(join(dir, 'data', 'admin-token'), 'utf8').trim();
+  const api = (path: string, json: unknown): Promise<HttpAnswer> => f.curl(path, ['-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/json', '--data-binary', JSON.stringify(json)]);
   const file = (name: string, content: string | Buffer): string => { const p = join(dir, name); writeFileSync(p, content); return p; };
   const f: EstFixture = {
     dir, server, tlsUrl: server.tlsUrl!, rootPem, cm1Pem, file,
@@ -88,11 +90,16 @@ export async function openEst(): Promise<EstFixture> {
       const cert = file(`idevid-${deviceId}.pem`, toPem('CERTIFICATE', r.certificateDer) + cm1Pem);
       return { key, cert };
     },
+    // Groups and secrets through the REST API, on the TLS listener (served there too by default).
     async group(input) {
-      return (await ca.createEnrollmentGroup(SYSTEM_ACTOR, { profile: 'device-operational', anchors: [cm1Pem], deviceIdPattern: '^sensor-[0-9a-f]{4}$', ...input })).label;
+      const r = await api('/api/v1/enrollment-groups', { profile: 'device-operational', anchors: [cm1Pem], deviceIdPattern: '^sensor-[0-9a-f]{4}$', ...input });
+      if (r.status !== 201) throw new Error(`create group: ${r.status} ${r.body.toString()}`);
+      return (JSON.parse(r.body.toString()) as { label: string }).label;
     },
     async secret(label, deviceId) {
-      return (await ca.createEnrollmentSecret(SYSTEM_ACTOR, label, deviceId)).secret;
+      const r = await api(`/api/v1/enrollment-groups/${label}/secrets`, { deviceId });
+      if (r.status !== 201 && r.status !== 200) throw new Error(`create secret: ${r.status} ${r.body.toString()}`);
+      return (JSON.parse(r.body.toString()) as { secret: string }).secret;
     },
     async curl(path, args) {
       const headers = join(dir, `h-${Math.random().toString(36).slice(2)}`);
