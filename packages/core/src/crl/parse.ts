@@ -11,7 +11,7 @@
  *     } OPTIONAL, crlExtensions [0] EXPLICIT Extensions OPTIONAL }
  */
 import { PkiError } from '../errors.js';
-import { parseSignatureAlgorithm, type ParsedSignatureAlgorithm } from '../crypto/algorithm-identifier.js';
+import { parseSignatureAlgorithm, type ParsedSignatureAlgorithm, type ParsedVerificationAlgorithm } from '../crypto/algorithm-identifier.js';
 import { checkDepth, children, content, expectTag, readBitString, readOid, readRoot, readSmallInteger, readTlv, readUnsignedInteger, sequenceOf, type Tlv, whole } from '../der/reader.js';
 import { TAG } from '../der/writer.js';
 import { type Extension, parseExtensions } from '../x509/extensions/extension.js';
@@ -21,6 +21,7 @@ import { readSerialNumber } from '../x509/serial.js';
 import { parseTime } from '../x509/time.js';
 import { type CrlScope, parseCrlScope } from './distribution-points.js';
 import type { CrlEntry } from './entries.js';
+import { readRevokedList, type RevokedList } from './revoked-list.js';
 import {
   CRL_ENTRY_EXTENSION_OIDS, CRL_EXTENSION_OIDS, type IssuingDistributionPoint, parseCrlNumber, parseFreshestCrl,
   parseInvalidityDate, parseIssuingDistributionPoint, parseReasonCode,
@@ -92,8 +93,12 @@ const ENTRY_EXTENSIONS: ReadonlySet<string> = new Set([CRL_ENTRY_EXTENSION_OIDS.
 const DETAILED_ENTRY_EXTENSIONS: ReadonlySet<string> = new Set([...ENTRY_EXTENSIONS, CRL_ENTRY_EXTENSION_OIDS.certificateIssuer]);
 const isTime = (t: Tlv | undefined): t is Tlv => t?.tag === TAG.UTC_TIME || t?.tag === TAG.GENERALIZED_TIME;
 
-/** How strictly one parse reads: `unsupported` is null for parseCrl (refuse), a list to fill for parseCrlDetailed. */
-interface Mode { readonly unsupported: string[] | null }
+/**
+ * How strictly one parse reads: `unsupported` is null for parseCrl (refuse), a list to fill
+ * for a relying party; `lookup` leaves the entries to a RevokedList and reads legacy
+ * signature algorithms too (the validator applies its algorithm policy when it uses them).
+ */
+interface Mode { readonly unsupported: string[] | null; readonly lookup?: boolean }
 
 function checkCritical(exts: readonly Extension[], known: ReadonlySet<string>, where: string, mode: Mode): void {
   for (const e of exts) {
@@ -213,14 +218,28 @@ function readVersion(versionT: Tlv | undefined, extended: boolean): number {
 }
 
 /** A relying party can still read a CRL signed with an algorithm it will not verify; the CRL is then unusable. */
-function readSignatureAlgorithm(algT: Tlv, mode: Mode): ParsedSignatureAlgorithm | null {
+function readSignatureAlgorithm(algT: Tlv, mode: Mode): ParsedVerificationAlgorithm | null {
   if (!mode.unsupported) return parseSignatureAlgorithm(algT);
   try {
-    return parseSignatureAlgorithm(algT);
+    return parseSignatureAlgorithm(algT, { legacy: mode.lookup === true });
   } catch (e) {
     if (e instanceof PkiError && (e.code === 'WEAK_ALGORITHM' || e.code === 'UNSUPPORTED_ALGORITHM')) return null;
     throw e;
   }
+}
+
+type EntryList = { entries: DetailedCrlEntry[]; anyExtensions: boolean; revoked: RevokedList<DetailedCrlEntry> | null };
+
+function readEntries(listT: Tlv | undefined, options: CrlParseOptions, mode: Mode): EntryList {
+  const maxEntries = options.maxEntries ?? CRL_LIMITS.maxEntries;
+  if (!listT) return { entries: [], anyExtensions: false, revoked: null };
+  if (!mode.lookup || !mode.unsupported) return { ...parseEntries(listT, maxEntries, mode), revoked: null };
+  const revoked = readRevokedList(listT, maxEntries, DETAILED_ENTRY_EXTENSIONS, mode.unsupported, (t) => {
+    const { hasExtensions, ...entry } = parseEntry(t, mode);
+    void hasExtensions;
+    return entry;
+  });
+  return { entries: [], anyExtensions: revoked.anyExtensions, revoked };
 }
 
 function readCrl(der: Uint8Array, options: CrlParseOptions, mode: Mode) {
@@ -231,23 +250,25 @@ function readCrl(der: Uint8Array, options: CrlParseOptions, mode: Mode) {
   // 5.1.1.2: signatureAlgorithm "MUST contain the same algorithm identifier as the signature field" of the TBS.
   if (!Buffer.from(whole(algT!)).equals(whole(t.algT))) throw new PkiError('CRL_INVALID', 'the TBS and outer signature algorithms differ');
   const extensions = readCrlExtensions(t.extsT, mode);
-  const { entries, anyExtensions } = t.listT ? parseEntries(t.listT, options.maxEntries ?? CRL_LIMITS.maxEntries, mode) : { entries: [], anyExtensions: false };
+  const { entries, anyExtensions, revoked } = readEntries(t.listT, options, mode);
   return {
     der, tbs: whole(tbsT!), version: readVersion(t.versionT, extensions.length > 0 || anyExtensions),
     issuerDer: whole(t.issuerT), thisUpdate: parseTime(t.thisT), nextUpdate: t.nextT ? parseTime(t.nextT) : null,
     ...extensionFields(extensions, mode),
-    entries: Object.freeze(entries), extensions,
+    entries: Object.freeze(entries), revoked, extensions,
     signatureAlgorithm: readSignatureAlgorithm(algT!, mode), signatureAlgorithmOid: readOid(sequenceOf(algT, 'AlgorithmIdentifier', 1, 2)[0]),
     signature: readBitString(sigT, 'signatureValue').bytes,
   };
 }
 
 export function parseCrl(der: Uint8Array, options: CrlParseOptions = {}): Crl {
-  const { idp, signatureAlgorithmOid, ...c } = readCrl(der, options, { unsupported: null });
+  const { idp, signatureAlgorithmOid, revoked, ...c } = readCrl(der, options, { unsupported: null });
+  void revoked;
   void signatureAlgorithmOid;
   const freshest = c.extensions.find((e) => e.oid === CRL_EXTENSION_OIDS.freshestCRL);
   return Object.freeze({
-    ...c, signatureAlgorithm: c.signatureAlgorithm!,
+    // Only the lookup mode reads legacy algorithms; this strict parse threw on them.
+    ...c, signatureAlgorithm: c.signatureAlgorithm as ParsedSignatureAlgorithm,
     issuingDistributionPoint: idp ? parseIssuingDistributionPoint(idp) : null,
     freshestCrl: freshest ? parseFreshestCrl(freshest.value) : null,
   });
@@ -256,6 +277,26 @@ export function parseCrl(der: Uint8Array, options: CrlParseOptions = {}): Crl {
 /** Every field, for a relying party (path/revocation); the caller applies RFC 5280 6.3.3 to the result. */
 export function parseCrlDetailed(der: Uint8Array, options: CrlParseOptions = {}): DetailedCrl {
   const unsupported: string[] = [];
-  const { idp, ...c } = readCrl(der, options, { unsupported });
+  const { idp, revoked, ...c } = readCrl(der, options, { unsupported });
+  void revoked;
+  const signatureAlgorithm = c.signatureAlgorithm as ParsedSignatureAlgorithm | null; // not the lookup mode: legacy reads as null
+  return Object.freeze({ ...c, signatureAlgorithm, scope: idp ? parseCrlScope(idp) : null, scopeDer: idp, unsupportedCriticalExtensions: Object.freeze(unsupported) });
+}
+
+/**
+ * A CRL as a relying party looks serials up in it: every field of parseCrlDetailed except
+ * that the entries stay in the DER (`revoked` finds and parses the ones asked for), and a
+ * legacy signature algorithm (SHA-1, DSA) is read rather than nulled, for the validator's
+ * algorithm policy to decide.
+ */
+export interface LookupCrl extends Omit<DetailedCrl, 'entries' | 'signatureAlgorithm'> {
+  readonly revoked: RevokedList<DetailedCrlEntry> | null;
+  readonly signatureAlgorithm: ParsedVerificationAlgorithm | null;
+}
+
+export function parseCrlForLookup(der: Uint8Array, options: CrlParseOptions = {}): LookupCrl {
+  const unsupported: string[] = [];
+  const { idp, entries, ...c } = readCrl(der, options, { unsupported, lookup: true });
+  void entries;
   return Object.freeze({ ...c, scope: idp ? parseCrlScope(idp) : null, scopeDer: idp, unsupportedCriticalExtensions: Object.freeze(unsupported) });
 }

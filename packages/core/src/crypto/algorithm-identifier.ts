@@ -7,6 +7,7 @@ import { PkiError } from '../errors.js';
 import { children, content, readOid, readSmallInteger, sequenceOf, type Tlv } from '../der/reader.js';
 import { TAG } from '../der/writer.js';
 import { HASH_OIDS, type HashName, ID_MGF1, SIGNATURE_ALGORITHMS, type SignatureAlgorithm, signatureAlgorithmByOid } from './algorithms.js';
+import { type LegacySignatureAlgorithm, legacySignatureAlgorithmByOid } from './legacy-algorithms.js';
 import type { PssParameters } from './verify.js';
 
 const OID_PSS = '1.2.840.113549.1.1.10';
@@ -39,13 +40,35 @@ function parsePss(params: Tlv | undefined): PssParameters {
 }
 
 export interface ParsedSignatureAlgorithm { readonly algorithm: SignatureAlgorithm; readonly pss?: PssParameters }
+/** A legacy algorithm (crypto/legacy-algorithms.ts), read only for a validator that opted in. */
+export interface ParsedLegacyAlgorithm { readonly algorithm: LegacySignatureAlgorithm; readonly pss?: undefined }
+export type ParsedVerificationAlgorithm = ParsedSignatureAlgorithm | ParsedLegacyAlgorithm;
 
-export function parseSignatureAlgorithm(t: Tlv | undefined): ParsedSignatureAlgorithm {
+/** RFC 3279 2.2.1: NULL parameters for RSA; 2.2.2 and 2.2.3: none for DSA and ECDSA. */
+function checkLegacyParams(algorithm: LegacySignatureAlgorithm, params: Tlv | undefined): void {
+  if (!params) return;
+  if (algorithm.keyAlgorithm !== 'rsa' || params.tag !== TAG.NULL || content(params).length !== 0) {
+    throw new PkiError('BAD_DER', `unexpected parameters for ${algorithm.name}`);
+  }
+}
+
+/**
+ * An AlgorithmIdentifier for a signature. Without `legacy`, SHA-1 and DSA are WEAK_ALGORITHM;
+ * with it they are read (and MD5 is still refused).
+ */
+export function parseSignatureAlgorithm(t: Tlv | undefined): ParsedSignatureAlgorithm;
+export function parseSignatureAlgorithm(t: Tlv | undefined, options: { readonly legacy: boolean }): ParsedVerificationAlgorithm;
+export function parseSignatureAlgorithm(t: Tlv | undefined, options?: { readonly legacy: boolean }): ParsedVerificationAlgorithm {
   const [oidT, params] = sequenceOf(t, 'AlgorithmIdentifier', 1, 2);
   const algOid = readOid(oidT);
   if (algOid === OID_PSS) {
     const pss = parsePss(params);
     return { algorithm: SIGNATURE_ALGORITHMS[`RSASSA-PSS-${pss.hash.toUpperCase()}` as 'RSASSA-PSS-SHA256'], pss };
+  }
+  const legacy = options?.legacy ? legacySignatureAlgorithmByOid(algOid) : null;
+  if (legacy) {
+    checkLegacyParams(legacy, params);
+    return { algorithm: legacy };
   }
   const algorithm = signatureAlgorithmByOid(algOid);
   if (params) {

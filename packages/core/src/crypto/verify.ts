@@ -2,11 +2,12 @@
 import { verify as nodeVerify, constants, type KeyObject } from 'node:crypto';
 import type { SignatureAlgorithm } from './algorithms.js';
 import { HASH_LENGTH, type HashName } from './algorithms.js';
+import type { LegacySignatureAlgorithm } from './legacy-algorithms.js';
 
 export interface PssParameters { readonly hash: HashName; readonly saltLength: number }
 
 export function verifySignature(
-  alg: SignatureAlgorithm, key: KeyObject, data: Uint8Array, signature: Uint8Array, pss?: PssParameters,
+  alg: SignatureAlgorithm | LegacySignatureAlgorithm, key: KeyObject, data: Uint8Array, signature: Uint8Array, pss?: PssParameters,
 ): boolean {
   try {
     if (alg.pss) {

@@ -1,14 +1,16 @@
 /**
  * Revocation checking from supplied CRLs and OCSP responses (RFC 5280 6.3, RFC 6960).
- * Each CRL and response is parsed once per call, CRL entries are looked up in a Map, and
- * each signature is verified at most once per candidate signer. A revoked status (from
+ * Each CRL is read once per input object (memoised across calls), only the entries for the
+ * serials asked about are parsed, and each signature is verified at most once per signer key. A revoked status (from
  * either source) wins over a good one; certificateHold counts as revoked.
  */
+import type { KeyObject } from 'node:crypto';
 import type { Certificate } from '../x509/certificate.js';
+import { publicKeyFor } from './cert-info.js';
 import { type CertStatus, crlStatus } from './revocation/crl-check.js';
 import { storeCrls } from './revocation/crl-store.js';
 import { ocspStatus, storeOcspResponses } from './revocation/ocsp-check.js';
-import type { RevocationInputs } from './types.js';
+import type { AlgorithmPolicy, RevocationInputs } from './types.js';
 
 export interface RevocationContext {
   /** Leaf first, the anchor's certificate last; path[i] was issued by path[i + 1]. */
@@ -22,7 +24,13 @@ export interface RevocationContext {
    * (RFC 5280 6.3.3 (f)); the driver runs the validator on it and bounds the recursion.
    */
   readonly validateSigner: (signer: Certificate) => boolean;
+  /** A certificate's working public key; default its own (the driver passes inherited DSA parameters, 6.1.4 (f)). */
+  readonly keyOf?: (cert: Certificate) => KeyObject | null;
+  /** VerifyPathInput.algorithms: whether SHA-1 and DSA signatures on CRLs are accepted. Default 'default'. */
+  readonly algorithms?: AlgorithmPolicy;
 }
+
+const ownKey = (c: Certificate): KeyObject | null => { try { return publicKeyFor(c); } catch { return null; } };
 
 export type RevocationResult =
   | { readonly ok: true }
@@ -40,7 +48,7 @@ export function checkRevocation(ctx: RevocationContext): RevocationResult {
     if (ok === undefined) signers.set(c, (ok = ctx.validateSigner(c)));
     return ok;
   };
-  const crlCtx = { crls, pool: ctx.pool, now: ctx.now, signerValid, onPath: ctx.path };
+  const crlCtx = { crls, pool: ctx.pool, now: ctx.now, signerValid, onPath: ctx.path, keyOf: ctx.keyOf ?? ownKey, legacy: ctx.algorithms === 'legacy' };
   // The anchor (last) is not checked; 'leaf' scope checks path[0] only.
   const last = ctx.inputs.scope === 'leaf' ? Math.min(1, ctx.path.length - 1) : ctx.path.length - 1;
   let unknown = -1;

@@ -49,6 +49,16 @@ export interface RevocationInputs {
   readonly scope?: 'path' | 'leaf';
 }
 
+/**
+ * Which signature algorithms verify. 'default': ECDSA P-256/P-384 with SHA-2, Ed25519, RSA
+ * (PKCS#1 v1.5 and PSS) with SHA-2 and at least 2048 bits; SHA-1, MD5 and DSA are refused
+ * (WEAK_ALGORITHM, UNSUPPORTED_ALGORITHM), right for a device PKI. 'legacy' adds SHA-1
+ * signatures (RSA, ECDSA, DSA) and DSA keys of 1024 to 3072 bits, whose parameters may be
+ * inherited from the issuer's key (RFC 3279 2.3.2, RFC 5280 6.1.4 (f)), for old hierarchies
+ * and NIST PKITS 4.1.4-4.1.6 (decision 006). MD5 stays refused.
+ */
+export type AlgorithmPolicy = 'default' | 'legacy';
+
 /** Limits so hostile inputs cannot make path building explode. */
 export interface PathBudget {
   readonly maxSignatureChecks: number;
@@ -77,6 +87,8 @@ export interface VerifyPathInput {
   readonly budget?: Partial<PathBudget>;
   /** Most intermediates allowed between leaf and anchor (like OpenSSL's -verify_depth). */
   readonly maxIntermediates?: number;
+  /** Default 'default'; see AlgorithmPolicy. */
+  readonly algorithms?: AlgorithmPolicy;
 }
 
 /** Stable codes; the table in path/codes.ts gives each a message. */

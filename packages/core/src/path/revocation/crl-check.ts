@@ -5,6 +5,7 @@
  */
 import { ALL_REASONS, type DistributionPoint, type DistributionPointName, parseCrlDistributionPoints } from '../../crl/distribution-points.js';
 import { CRL_EXTENSION_OIDS } from '../../crl/extensions.js';
+import type { KeyObject } from 'node:crypto';
 import type { Certificate } from '../../x509/certificate.js';
 import { EXTENSION_OIDS } from '../../x509/extensions/extension.js';
 import type { GeneralName } from '../../x509/general-name.js';
@@ -22,6 +23,10 @@ export interface CrlCheckContext {
   readonly signerValid: (signer: Certificate) => boolean;
   /** The certificate being checked and its ancestors: their path is the one being validated. */
   readonly onPath: readonly Certificate[];
+  /** A certificate's working public key (6.1.4 (d)-(f): DSA parameters may be inherited along the path). */
+  readonly keyOf: (cert: Certificate) => KeyObject | null;
+  /** Whether legacy signature algorithms (SHA-1, DSA) are accepted (VerifyPathInput.algorithms). */
+  readonly legacy: boolean;
 }
 
 /** A certificate without cRLDistributionPoints has one implicit point: all reasons, issued by its issuer. */
@@ -39,11 +44,13 @@ function distributionPoints(cert: Certificate): readonly DistributionPoint[] | n
  * it critical) is refused, as OpenSSL and x509-limbo's crl::crlnumber-* cases expect, since
  * without a number a delta cannot be placed against it.
  */
-export function crlUsable(s: StoredCrl, now: Date): boolean {
+export function crlUsable(s: StoredCrl, now: Date, legacy: boolean): boolean {
   const c = s.crl;
   const number = c.extensions.find((e) => e.oid === CRL_EXTENSION_OIDS.cRLNumber);
+  const alg = c.signatureAlgorithm;
   return c.thisUpdate.getTime() <= now.getTime() && (c.nextUpdate === null || now.getTime() <= c.nextUpdate.getTime())
-    && c.unsupportedCriticalExtensions.length === 0 && c.signatureAlgorithm !== null && number !== undefined && !number.critical;
+    && c.unsupportedCriticalExtensions.length === 0 && alg !== null && (legacy || !('legacy' in alg.algorithm))
+    && number !== undefined && !number.critical;
 }
 
 /** A DistributionPointName as GeneralNames: a relative name is appended to the name it is relative to. */
@@ -91,8 +98,9 @@ function akiAllows(s: StoredCrl, c: Certificate): boolean {
  */
 export function crlSigned(s: StoredCrl, issuer: Certificate, ctx: CrlCheckContext): boolean {
   const named = (c: Certificate): boolean => nameEqual(c.subject, s.issuer) && canSignCrls(c) && akiAllows(s, c);
-  if (named(issuer) && s.verifiedBy(issuer)) return true;
-  return ctx.pool.some((c) => c !== issuer && named(c) && s.verifiedBy(c) && (onPath(ctx, c) || ctx.signerValid(c)));
+  const verifiedBy = (c: Certificate): boolean => { const key = ctx.keyOf(c); return key !== null && s.verifiedBy(key); };
+  if (named(issuer) && verifiedBy(issuer)) return true;
+  return ctx.pool.some((c) => c !== issuer && named(c) && verifiedBy(c) && (onPath(ctx, c) || ctx.signerValid(c)));
 }
 
 const onPath = (ctx: CrlCheckContext, c: Certificate): boolean =>
@@ -111,22 +119,26 @@ function findDelta(complete: StoredCrl, issuer: Certificate, ctx: CrlCheckContex
     if (!d.isDelta || base === null || base > number || (d.crl.crlNumber !== null && d.crl.crlNumber <= number)) continue;
     if (!nameEqual(d.issuer, complete.issuer) || !sameBytes(d.crl.scopeDer, complete.crl.scopeDer)) continue;
     if (!sameBytes(d.crl.authorityKeyIdentifier, complete.crl.authorityKeyIdentifier)) continue;
-    if (!crlUsable(d, ctx.now) || !crlSigned(d, issuer, ctx)) continue;
+    if (!crlUsable(d, ctx.now, ctx.legacy) || !crlSigned(d, issuer, ctx)) continue;
     if (!best || (d.crl.crlNumber ?? 0n) > (best.crl.crlNumber ?? 0n)) best = d;
   }
   return best;
 }
 
-/** The entry for this certificate, from its issuer (an indirect CRL names other issuers too). */
-function listed(s: StoredCrl, serial: string, certIssuer: Name) {
-  return s.entries().get(serial)?.find((e) => nameEqual(e.certificateIssuer, certIssuer))?.entry ?? null;
-}
-
-/** 6.3.3 (h), (i) and the end of 6.3.3: the delta wins; removeFromCRL lifts a hold; certificateHold is revoked. */
-function statusOn(complete: StoredCrl, delta: StoredCrl | null, cert: Certificate): 'revoked' | 'unrevoked' {
+/**
+ * 6.3.3 (h), (i) and the end of 6.3.3: the delta wins; removeFromCRL lifts a hold;
+ * certificateHold is revoked. An entry for this certificate that does not parse makes the
+ * answer 'undetermined': the CRL (or its delta) cannot be used for it, as a CRL that does
+ * not parse at all would not be.
+ */
+function statusOn(complete: StoredCrl, delta: StoredCrl | null, cert: Certificate): CertStatus {
   const serial = serialKey(cert);
-  const hit = (delta && listed(delta, serial, cert.issuer)) ?? listed(complete, serial, cert.issuer);
-  return hit && hit.reason !== 'removeFromCRL' ? 'revoked' : 'unrevoked';
+  try {
+    const hit = delta?.find(serial, cert.issuer) ?? complete.find(serial, cert.issuer);
+    return hit && hit.reason !== 'removeFromCRL' ? 'revoked' : 'unrevoked';
+  } catch {
+    return 'undetermined';
+  }
 }
 
 export function crlStatus(cert: Certificate, issuer: Certificate, ctx: CrlCheckContext): CertStatus {
@@ -136,12 +148,13 @@ export function crlStatus(cert: Certificate, issuer: Certificate, ctx: CrlCheckC
   for (const dp of dps) {
     for (const complete of ctx.crls) {
       if (reasonsMask === ALL_REASONS) break;
-      if (complete.isDelta || !crlUsable(complete, ctx.now) || !crlCoversDp(complete, cert, dp)) continue;
+      if (complete.isDelta || !crlUsable(complete, ctx.now, ctx.legacy) || !crlCoversDp(complete, cert, dp)) continue;
       // (d), (e): this CRL must add reasons not yet covered.
       const interim = (complete.crl.scope?.onlySomeReasons ?? ALL_REASONS) & (dp.reasons ?? ALL_REASONS) & ALL_REASONS;
       if ((interim & ~reasonsMask) === 0 || !crlSigned(complete, issuer, ctx)) continue;
-      if (statusOn(complete, findDelta(complete, issuer, ctx), cert) === 'revoked') return 'revoked';
-      reasonsMask |= interim; // (j)
+      const status = statusOn(complete, findDelta(complete, issuer, ctx), cert);
+      if (status === 'revoked') return 'revoked';
+      if (status === 'unrevoked') reasonsMask |= interim; // (j)
     }
   }
   return reasonsMask === ALL_REASONS ? 'unrevoked' : 'undetermined';

@@ -1,14 +1,18 @@
 /**
- * The CRLs of one checkRevocation call, each parsed once, its entries indexed once, its
- * signature verified at most once per candidate signer.
+ * The CRLs of one checkRevocation call. Each is read for lookups (crl/revoked-list.ts: the
+ * entries stay in the DER until a serial is asked for), and the parse, the entry index and
+ * the signature results are memoised per input Uint8Array (path/input-memo.ts), so a caller
+ * that passes the same CRL object again pays for none of it.
  */
-import type { ParsedSignatureAlgorithm } from '../../crypto/algorithm-identifier.js';
+import type { KeyObject } from 'node:crypto';
+import type { ParsedVerificationAlgorithm } from '../../crypto/algorithm-identifier.js';
 import { verifySignature } from '../../crypto/verify.js';
 import { publicKeyFor } from '../cert-info.js';
-import { type DetailedCrl, type DetailedCrlEntry, parseCrlDetailed } from '../../crl/parse.js';
+import { InputMemo } from '../input-memo.js';
+import { type DetailedCrlEntry, type LookupCrl, parseCrlForLookup } from '../../crl/parse.js';
 import type { Certificate } from '../../x509/certificate.js';
 import { type Name, parseName } from '../../x509/name.js';
-import { directoryNames } from './names.js';
+import { directoryNames, nameEqual } from './names.js';
 
 /** A revoked entry with the issuer of the certificate it names (5.3.3: the CRL issuer, or the last certificateIssuer). */
 export interface IndexedEntry {
@@ -17,22 +21,21 @@ export interface IndexedEntry {
 }
 
 export interface StoredCrl {
-  readonly crl: DetailedCrl;
+  readonly crl: LookupCrl;
   readonly issuer: Name;
   readonly isDelta: boolean;
-  /** serial key -> entries (an indirect CRL may list one serial for several issuers). */
-  entries(): ReadonlyMap<string, readonly IndexedEntry[]>;
-  /** Whether `signer`'s key verifies this CRL (memoised). */
-  verifiedBy(signer: Certificate): boolean;
+  /** The entry for this serial (names.ts serialKey) of a certificate from `certIssuer`, or null; throws if that entry is malformed. */
+  find(serial: string, certIssuer: Name): DetailedCrlEntry | null;
+  /** Whether this key verifies the CRL's signature (memoised per KeyObject). */
+  verifiedBy(key: KeyObject): boolean;
 }
 
-function indexEntries(crl: DetailedCrl, issuer: Name): Map<string, IndexedEntry[]> {
+/** 5.3.3: in an indirect CRL the certificateIssuer carries over to the following entries, so all are read in order. */
+function indexIndirect(entries: readonly DetailedCrlEntry[], issuer: Name): Map<string, IndexedEntry[]> {
   const map = new Map<string, IndexedEntry[]>();
-  const indirect = crl.scope?.indirectCRL === true;
   let current = issuer;
-  for (const entry of crl.entries) {
-    // 5.3.3: in an indirect CRL the certificateIssuer carries over to the following entries.
-    if (indirect && entry.certificateIssuer) current = directoryNames(entry.certificateIssuer)[0] ?? [];
+  for (const entry of entries) {
+    if (entry.certificateIssuer) current = directoryNames(entry.certificateIssuer)[0] ?? [];
     const list = map.get(entry.serial);
     const item = { entry, certificateIssuer: current };
     if (list) list.push(item); else map.set(entry.serial, [item]);
@@ -40,40 +43,53 @@ function indexEntries(crl: DetailedCrl, issuer: Name): Map<string, IndexedEntry[
   return map;
 }
 
-/** A key node:crypto cannot load verifies nothing. */
-export function verifyWith(signer: Certificate, alg: ParsedSignatureAlgorithm, data: Uint8Array, signature: Uint8Array): boolean {
+/** A key node:crypto cannot use verifies nothing. */
+export function verifyWithKey(key: KeyObject, alg: ParsedVerificationAlgorithm, data: Uint8Array, signature: Uint8Array): boolean {
+  return verifySignature(alg.algorithm, key, data, signature, alg.pss);
+}
+
+/** Verifies with the signer certificate's own key (the SPKI-keyed cache of cert-info.ts). */
+export function verifyWith(signer: Certificate, alg: ParsedVerificationAlgorithm, data: Uint8Array, signature: Uint8Array): boolean {
   try {
-    // The SPKI-keyed cache of cert-info.ts: importing the CA key costs about as much as verifying.
-    return verifySignature(alg.algorithm, publicKeyFor(signer), data, signature, alg.pss);
+    return verifyWithKey(publicKeyFor(signer), alg, data, signature);
   } catch {
     return false;
   }
 }
 
-function store(crl: DetailedCrl): StoredCrl {
+function store(crl: LookupCrl): StoredCrl {
   const issuer = parseName(crl.issuerDer);
+  const indirect = crl.scope?.indirectCRL === true;
   let index: Map<string, IndexedEntry[]> | null = null;
-  const verified = new Map<Certificate, boolean>();
+  const verified = new WeakMap<KeyObject, boolean>();
   return {
     crl, issuer, isDelta: crl.baseCrlNumber !== null,
-    entries: () => (index ??= indexEntries(crl, issuer)),
-    verifiedBy(signer) {
-      let ok = verified.get(signer);
+    find(serial, certIssuer) {
+      if (!crl.revoked) return null;
+      if (!indirect) return nameEqual(issuer, certIssuer) ? crl.revoked.find(serial)[0] ?? null : null;
+      index ??= indexIndirect(crl.revoked.all(), issuer);
+      return index.get(serial)?.find((e) => nameEqual(e.certificateIssuer, certIssuer))?.entry ?? null;
+    },
+    verifiedBy(key) {
+      let ok = verified.get(key);
       if (ok === undefined) {
         const alg = crl.signatureAlgorithm;
-        ok = alg !== null && verifyWith(signer, alg, crl.tbs, crl.signature);
-        verified.set(signer, ok);
+        ok = alg !== null && verifyWithKey(key, alg, crl.tbs, crl.signature);
+        verified.set(key, ok);
       }
       return ok;
     },
   };
 }
 
-/** Parses every input CRL; one that does not parse is ignored, as if it had not been supplied. */
+const memo = new InputMemo<StoredCrl | null>();
+
+/** Reads every input CRL; one that does not parse is ignored, as if it had not been supplied. */
 export function storeCrls(ders: readonly Uint8Array[]): StoredCrl[] {
   const out: StoredCrl[] = [];
   for (const der of ders) {
-    try { out.push(store(parseCrlDetailed(der))); } catch { /* unusable input: it covers nothing */ }
+    const s = memo.get(der, (bytes) => { try { return store(parseCrlForLookup(bytes)); } catch { return null; } });
+    if (s) out.push(s);
   }
   return out;
 }
