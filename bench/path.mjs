@@ -25,7 +25,7 @@ function context(name, cert, signer, urls = URLS) {
   };
 }
 
-async function chain(revoked) {
+export async function chain(revoked) {
   const keys = () => { const k = generateKeyPairSync('ec', { namedCurve: 'P-256' }); return { ...k, signer: softwareSigner(k.privateKey) }; };
   const root = keys();
   const rootSubject = parseNameString('CN=Bench Root,O=FleetPKI');

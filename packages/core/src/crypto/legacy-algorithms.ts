@@ -8,6 +8,16 @@
 import { PkiError } from '../errors.js';
 import { WEAK_SIGNATURE_OIDS } from './algorithms.js';
 
+/**
+ * Which signature algorithms verify. 'default': ECDSA P-256/P-384 with SHA-2, Ed25519, RSA
+ * (PKCS#1 v1.5 and PSS) with SHA-2 and at least 2048 bits; SHA-1, MD5 and DSA are refused
+ * (WEAK_ALGORITHM, UNSUPPORTED_ALGORITHM), right for a device PKI. 'legacy' adds SHA-1
+ * signatures (RSA, ECDSA, DSA) and DSA keys of 1024 to 3072 bits, whose parameters may be
+ * inherited from the issuer's key (RFC 3279 2.3.2, RFC 5280 6.1.4 (f)), for old hierarchies
+ * and NIST PKITS 4.1.4-4.1.6 (decision 006). MD5 stays refused.
+ */
+export type AlgorithmPolicy = 'default' | 'legacy';
+
 export interface LegacySignatureAlgorithm {
   readonly name: LegacySignatureAlgorithmName;
   readonly oid: string;

@@ -7,6 +7,7 @@ import { createHash, createPublicKey, type JsonWebKey, KeyObject } from 'node:cr
 import { PkiError } from '../errors.js';
 import { children, content, readBitString, readOid, readRoot, readUnsignedInteger, sequenceOf, type Tlv, whole } from '../der/reader.js';
 import { TAG } from '../der/writer.js';
+import { classifyDsa, dsaKeyObject, type DsaPublicKeyInfo, OID_DSA } from './dsa.js';
 
 export type KeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'ed25519' | 'rsa';
 export const KEY_TYPES: readonly KeyType[] = ['ecdsa-p256', 'ecdsa-p384', 'ed25519', 'rsa'];
@@ -60,12 +61,23 @@ function classify(alg: Tlv[], key: Uint8Array): { keyType: KeyType; bits: number
   throw new PkiError('UNSUPPORTED_KEY', `public key algorithm ${algOid} is not supported`, { detail: { oid: algOid } });
 }
 
-/** Parses and classifies an SPKI element; throws UNSUPPORTED_KEY / WEAK_KEY / BAD_DER. */
-export function parsePublicKeyInfo(t: Tlv): PublicKeyInfo {
+/** A certificate's key: one of the key types the CA issues to, or (legacy validation only) DSA. */
+export type CertificatePublicKey = PublicKeyInfo | DsaPublicKeyInfo;
+
+/**
+ * Parses and classifies an SPKI element; throws UNSUPPORTED_KEY / WEAK_KEY / BAD_DER. With
+ * `legacy` (the path validator's opt-in, never the CA's), DSA keys are read too.
+ */
+export function parsePublicKeyInfo(t: Tlv): PublicKeyInfo;
+export function parsePublicKeyInfo(t: Tlv, options: { readonly legacy: boolean }): CertificatePublicKey;
+export function parsePublicKeyInfo(t: Tlv, options?: { readonly legacy: boolean }): CertificatePublicKey {
   const [algT, keyT] = sequenceOf(t, 'SubjectPublicKeyInfo', 2, 2);
   const alg = sequenceOf(algT, 'AlgorithmIdentifier', 1, 2);
   const { bytes, unusedBits } = readBitString(keyT, 'subjectPublicKey');
   if (unusedBits !== 0) throw new PkiError('BAD_DER', 'subjectPublicKey has unused bits');
+  if (options?.legacy && readOid(alg[0], 'SPKI algorithm') === OID_DSA) {
+    return Object.freeze({ keyType: 'dsa', ...classifyDsa(alg, bytes), spki: whole(t), subjectPublicKey: bytes });
+  }
   return Object.freeze({ ...classify(alg, bytes), spki: whole(t), subjectPublicKey: bytes });
 }
 
@@ -91,7 +103,8 @@ function jwkOf(info: PublicKeyInfo): JsonWebKey | null {
 }
 
 /** The node:crypto key; a point off the curve or a broken RSA key is UNSUPPORTED_KEY, not a crash. */
-export function publicKeyObject(info: PublicKeyInfo): KeyObject {
+export function publicKeyObject(info: CertificatePublicKey): KeyObject {
+  if (info.keyType === 'dsa') return dsaKeyObject(info);
   try {
     const jwk = jwkOf(info);
     return jwk ? createPublicKey({ key: jwk, format: 'jwk' }) : createPublicKey({ key: Buffer.from(info.spki), format: 'der', type: 'spki' });

@@ -8,6 +8,7 @@
 import type { CertInfo } from './cert-info.js';
 import { type Problem, problem } from './codes.js';
 import { better, BudgetExceeded, Rank, type RankedFailure } from './failure.js';
+import { anyInherits, inheritedKeys, inheritsParameters } from './inherited-keys.js';
 import type { Candidate, IssuerIndex } from './issuers.js';
 import { countedIntermediates } from './path-length.js';
 import type { RoleChecks } from './roles.js';
@@ -36,10 +37,26 @@ function inPath(path: readonly CertInfo[], c: CertInfo): boolean {
 }
 
 function signedBy(s: Search, child: CertInfo, issuer: CertInfo): Problem | null {
+  // A DSA key without parameters: checked once the anchor is reached (inherited-keys.ts).
+  if (s.sigs.legacy && inheritsParameters(issuer.cert)) return null;
   const cached = s.sigs.get(child, issuer);
   if (cached !== undefined) return cached;
   if (s.sigs.checks >= s.budget.maxSignatureChecks) throw new BudgetExceeded('maxSignatureChecks');
   return s.sigs.verify(child, issuer);
+}
+
+/** The signatures made with keys whose DSA parameters come from above, now that the path is whole. */
+function checkInherited(s: Search, path: readonly CertInfo[]): { problem: Problem; index: number } | null {
+  if (!s.sigs.legacy || !anyInherits(path)) return null;
+  const keys = inheritedKeys(path.map((i) => i.cert));
+  for (let i = 1; i < path.length; i++) {
+    const issuer = path[i] as CertInfo;
+    if (!inheritsParameters(issuer.cert)) continue;
+    if (s.sigs.checks >= s.budget.maxSignatureChecks) throw new BudgetExceeded('maxSignatureChecks');
+    const bad = s.sigs.verifyWithKey(path[i - 1] as CertInfo, issuer, keys.get(issuer.cert) ?? null);
+    if (bad) return { problem: bad, index: i - 1 };
+  }
+  return null;
 }
 
 /** Tries one candidate as the issuer of the top of `path`; returns the full path on success. */
@@ -63,7 +80,7 @@ function tryCandidate(s: Search, path: CertInfo[], cand: Candidate): CertInfo[] 
   }
   path.push(cand.info);
   if (cand.anchor) {
-    const f = s.complete(path);
+    const f = checkInherited(s, path) ?? s.complete(path);
     if (!f) return path;
     record(s, f.problem, f.index, Rank.ReachedAnchor, at);
   } else {

@@ -13,13 +13,25 @@ import { checkPeerName } from './peer-name.js';
 import { checkCommon } from './roles.js';
 import { checkWebIdentity } from './web-identity.js';
 import { checkSerial } from './well-formed.js';
-import type { CertificateInput, VerifyPathInput } from './types.js';
+import type { AlgorithmPolicy, CertificateInput, VerifyPathInput } from './types.js';
+import { InputMemo } from './input-memo.js';
+import { refusedByDefault } from './signature.js';
 
-/** Parse failures become data: the PkiError's code says which PathErrorCode. */
-export function toCertificate(input: CertificateInput): Certificate | Problem {
-  if (!(input instanceof Uint8Array)) return input;
+const memos: Readonly<Record<AlgorithmPolicy, InputMemo<Certificate | Problem>>> = { default: new InputMemo(), legacy: new InputMemo() };
+
+/**
+ * Parse failures become data: the PkiError's code says which PathErrorCode. DER inputs are
+ * parsed once per Uint8Array object (input-memo.ts); a certificate given parsed must not use
+ * what the policy refuses, as the parser would have refused it.
+ */
+export function toCertificate(input: CertificateInput, algorithms: AlgorithmPolicy = 'default'): Certificate | Problem {
+  if (!(input instanceof Uint8Array)) return algorithms === 'legacy' ? input : refusedByDefault(input) ?? input;
+  return memos[algorithms].get(input, (bytes) => parse(bytes, algorithms));
+}
+
+function parse(der: Uint8Array, algorithms: AlgorithmPolicy): Certificate | Problem {
   try {
-    return parseCertificate(input);
+    return parseCertificate(der, { algorithms });
   } catch (e) {
     const code = isPkiError(e) ? e.code : 'BAD_DER';
     const detail = e instanceof Error ? e.message : undefined;

@@ -4,6 +4,7 @@
  * responses are passed in). It returns a result, never throws for a bad chain: hostile
  * input is data, and the most specific failure has a stable code.
  */
+import type { AlgorithmPolicy } from '../crypto/legacy-algorithms.js';
 import type { Certificate } from '../x509/certificate.js';
 
 /** What the leaf will be used for; each maps to the EKU it needs (RFC 5280 4.2.1.12). */
@@ -49,15 +50,7 @@ export interface RevocationInputs {
   readonly scope?: 'path' | 'leaf';
 }
 
-/**
- * Which signature algorithms verify. 'default': ECDSA P-256/P-384 with SHA-2, Ed25519, RSA
- * (PKCS#1 v1.5 and PSS) with SHA-2 and at least 2048 bits; SHA-1, MD5 and DSA are refused
- * (WEAK_ALGORITHM, UNSUPPORTED_ALGORITHM), right for a device PKI. 'legacy' adds SHA-1
- * signatures (RSA, ECDSA, DSA) and DSA keys of 1024 to 3072 bits, whose parameters may be
- * inherited from the issuer's key (RFC 3279 2.3.2, RFC 5280 6.1.4 (f)), for old hierarchies
- * and NIST PKITS 4.1.4-4.1.6 (decision 006). MD5 stays refused.
- */
-export type AlgorithmPolicy = 'default' | 'legacy';
+export type { AlgorithmPolicy } from '../crypto/legacy-algorithms.js';
 
 /** Limits so hostile inputs cannot make path building explode. */
 export interface PathBudget {

@@ -8,8 +8,10 @@
  * the most specific failure of the best candidate path.
  */
 import type { Certificate } from '../x509/certificate.js';
+import type { KeyObject } from 'node:crypto';
 import { anchorSet, isAnchorCertificate, isPinned } from './anchors.js';
-import { type CertInfo, certInfo } from './cert-info.js';
+import { type CertInfo, certInfo, publicKeyFor } from './cert-info.js';
+import { inheritedKeys } from './inherited-keys.js';
 import { PATH_ERRORS, type Problem, problem } from './codes.js';
 import { extend, type Search } from './build.js';
 import { BudgetExceeded } from './failure.js';
@@ -41,7 +43,10 @@ function completer(input: VerifyPathInput, pool: readonly Certificate[], done: C
     const pol = processPolicies(chain, input.policy ?? {});
     if (!pol.ok) return { problem: problem('POLICY_INVALID', pol.message), index: chain.length - 1 - pol.index };
     if (input.revocation) {
-      const rev = checkRevocation({ path: certs, pool, inputs: input.revocation, now: input.now, validateSigner: signerValidator(input, pool, depth, sigs) });
+      const rev = checkRevocation({
+        path: certs, pool, inputs: input.revocation, now: input.now, validateSigner: signerValidator(input, pool, depth, sigs),
+        ...(sigs.legacy ? { algorithms: 'legacy', keyOf: workingKeys(certs) } : {}),
+      });
       if (!rev.ok) return { problem: problem(rev.code, rev.message), index: rev.index };
     }
     done.policies = pol.policies;
@@ -60,7 +65,8 @@ function signerValidator(input: VerifyPathInput, pool: readonly Certificate[], d
   return (signer: Certificate): boolean => {
     const nested = depth + 1 < MAX_SIGNER_DEPTH && input.revocation ? { revocation: input.revocation } : {};
     const budget = input.budget ? { budget: input.budget } : {};
-    return guarded({ leaf: signer, intermediates: pool, anchors: input.anchors, now: input.now, usage: 'any', ...nested, ...budget }, depth + 1, sigs).ok;
+    const algorithms = input.algorithms ? { algorithms: input.algorithms } : {};
+    return guarded({ leaf: signer, intermediates: pool, anchors: input.anchors, now: input.now, usage: 'any', ...nested, ...budget, ...algorithms }, depth + 1, sigs).ok;
   };
 }
 
@@ -70,7 +76,7 @@ function budgetOf(input: VerifyPathInput): PathBudget {
 
 function run(input: VerifyPathInput, depth: number, sigs: SignatureCache): VerifyPathResult {
   // Step 1: the leaf.
-  const leafCert = toCertificate(input.leaf);
+  const leafCert = toCertificate(input.leaf, input.algorithms);
   if (!('der' in leafCert)) return fail(leafCert, 0);
   const leaf = certInfo(leafCert);
   const nowMs = input.now.getTime();
@@ -83,7 +89,7 @@ function run(input: VerifyPathInput, depth: number, sigs: SignatureCache): Verif
   const pool: Certificate[] = [];
   for (const a of anchors.certificates) { index.add(a, true); pool.push(a.cert); }
   for (const raw of input.intermediates) {
-    const c = toCertificate(raw);
+    const c = toCertificate(raw, input.algorithms);
     if (!('der' in c)) continue;
     pool.push(c);
     index.add(certInfo(c), isPinned(anchors, c));
@@ -105,7 +111,17 @@ function run(input: VerifyPathInput, depth: number, sigs: SignatureCache): Verif
 }
 
 export function verifyPath(input: VerifyPathInput): VerifyPathResult {
-  return guarded(input, 0, new SignatureCache());
+  return guarded(input, 0, new SignatureCache(input.algorithms === 'legacy'));
+}
+
+/** CRL and OCSP signers on the path verify with their working public key (inherited DSA parameters). */
+function workingKeys(path: readonly Certificate[]) {
+  const inherited = inheritedKeys(path);
+  return (c: Certificate): KeyObject | null => {
+    const k = inherited.get(c);
+    if (k !== undefined) return k;
+    try { return publicKeyFor(c); } catch { return null; }
+  };
 }
 
 /** `sigs` is shared with nested signer validations: the signer's path often repeats ours. */

@@ -12,8 +12,9 @@ import { createHash } from 'node:crypto';
 import { PkiError } from '../errors.js';
 import { checkDepth, children, content, readBitString, readRoot, readSmallInteger, sequenceOf, type Tlv, whole } from '../der/reader.js';
 import { TAG } from '../der/writer.js';
-import { parseSignatureAlgorithm, type ParsedSignatureAlgorithm } from '../crypto/algorithm-identifier.js';
-import { keyIdentifier, parsePublicKeyInfo, type PublicKeyInfo } from '../crypto/public-key.js';
+import { parseSignatureAlgorithm, type ParsedVerificationAlgorithm } from '../crypto/algorithm-identifier.js';
+import type { AlgorithmPolicy } from '../crypto/legacy-algorithms.js';
+import { type CertificatePublicKey, keyIdentifier, parsePublicKeyInfo } from '../crypto/public-key.js';
 import { parseTime } from './time.js';
 import { type BasicConstraints, parseBasicConstraints } from './extensions/basic-constraints.js';
 import { type Extension, EXTENSION_OIDS, parseExtensions } from './extensions/extension.js';
@@ -39,7 +40,8 @@ export interface Certificate {
   readonly subjectDer: Uint8Array;
   readonly notBefore: Date;
   readonly notAfter: Date;
-  readonly publicKey: PublicKeyInfo;
+  /** A DSA key only when parsed with `algorithms: 'legacy'`. */
+  readonly publicKey: CertificatePublicKey;
   readonly extensions: readonly Extension[];
   readonly basicConstraints: BasicConstraints | null;
   readonly keyUsage: readonly KeyUsageName[] | null;
@@ -48,7 +50,8 @@ export interface Certificate {
   readonly authorityKeyIdentifier: Uint8Array | null;
   readonly subjectAltNames: readonly GeneralName[];
   readonly nameConstraints: NameConstraints | null;
-  readonly signatureAlgorithm: ParsedSignatureAlgorithm;
+  /** A legacy (SHA-1, DSA) algorithm only when parsed with `algorithms: 'legacy'`. */
+  readonly signatureAlgorithm: ParsedVerificationAlgorithm;
   readonly signature: Uint8Array;
   /** The INTEGER contents of serialNumber, sign octet included (RFC 5280 4.1.2.2: must be positive). */
   readonly serialDer: Uint8Array;
@@ -89,7 +92,17 @@ function readExtensions(fields: Tlv[]): Extension[] {
   return parseExtensions(inner);
 }
 
-export function parseCertificate(der: Uint8Array): Certificate {
+export interface CertificateParseOptions {
+  /**
+   * 'default' (what the CA and its callers get): SHA-1 and MD5 signatures are WEAK_ALGORITHM,
+   * DSA keys UNSUPPORTED_KEY. 'legacy': SHA-1 signatures and DSA keys are read, for the path
+   * validator's opt-in (VerifyPathInput.algorithms); MD5 stays refused.
+   */
+  readonly algorithms?: AlgorithmPolicy;
+}
+
+export function parseCertificate(der: Uint8Array, options: CertificateParseOptions = {}): Certificate {
+  const legacy = { legacy: options.algorithms === 'legacy' };
   if (der.length > CERTIFICATE_MAX_BYTES) throw new PkiError('INPUT_TOO_LARGE', `certificate over ${CERTIFICATE_MAX_BYTES} bytes`);
   const root = readRoot(der);
   checkDepth(root);
@@ -109,7 +122,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
     issuer: parseNameTlv(issuerT!), issuerDer: whole(issuerT!),
     subject: parseNameTlv(subjectT!), subjectDer: whole(subjectT!),
     notBefore: parseTime(nb!), notAfter: parseTime(na!),
-    publicKey: parsePublicKeyInfo(spkiT!),
+    publicKey: parsePublicKeyInfo(spkiT!, legacy),
     extensions,
     basicConstraints: bc ? parseBasicConstraints(bc) : null,
     keyUsage: ku ? parseKeyUsage(ku) : null,
@@ -118,7 +131,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
     authorityKeyIdentifier: aki ? parseAuthorityKeyIdentifier(aki) : null,
     subjectAltNames: san ? parseSubjectAltName(san) : [],
     nameConstraints: nc ? parseNameConstraints(nc) : null,
-    signatureAlgorithm: parseSignatureAlgorithm(algT),
+    signatureAlgorithm: parseSignatureAlgorithm(algT, legacy),
     signature: signature.bytes,
     serialDer: content(serialT!),
     tbsSignatureAlgorithmDer: whole(tbsAlgT!), signatureAlgorithmDer: whole(algT!),
