@@ -47,10 +47,16 @@ function extensionOutline(buf: Uint8Array, e: Tlv, known: ReadonlySet<string>): 
   return known.has(oid) ? null : oid;
 }
 
+/** Where each entry and its serial's contents are, recorded by the outline pass so lookups re-read nothing. */
+interface Offsets { readonly entry: number[]; readonly serialStart: number[]; readonly serialEnd: number[] }
+
 /** Whether the entry has extensions; adds unknown critical ones to `unsupported`. */
-function entryOutline(buf: Uint8Array, e: Tlv, known: ReadonlySet<string>, unsupported: string[]): boolean {
+function entryOutline(buf: Uint8Array, e: Tlv, known: ReadonlySet<string>, unsupported: string[], at: Offsets): boolean {
   expect(e, TAG.SEQUENCE, 'entry');
   const serial = expect(readTlv(buf, e.contentStart, e.end), TAG.INTEGER, 'userCertificate');
+  at.entry.push(e.start);
+  at.serialStart.push(serial.contentStart);
+  at.serialEnd.push(serial.end);
   const date = readTlv(buf, serial.end, e.end);
   if (!isTime(date)) throw bad('revocationDate must be a Time');
   if (date.end === e.end) return false;
@@ -68,12 +74,10 @@ function entryOutline(buf: Uint8Array, e: Tlv, known: ReadonlySet<string>, unsup
 /** The serial as find() compares it: a positive INTEGER without its sign octet, a negative one whole. */
 interface SerialKey { readonly negative: boolean; readonly octets: Uint8Array }
 
-function serialAt(buf: Uint8Array, e: Tlv): SerialKey {
-  const s = readTlv(buf, e.contentStart, e.end);
-  const n = s.end - s.contentStart;
-  const negative = n > 0 && ((buf[s.contentStart] as number) & 0x80) !== 0;
-  const skip = !negative && n > 1 && buf[s.contentStart] === 0 ? 1 : 0;
-  return { negative, octets: buf.subarray(s.contentStart + skip, s.end) };
+function serialAt(buf: Uint8Array, start: number, end: number): SerialKey {
+  const negative = end > start && ((buf[start] as number) & 0x80) !== 0;
+  const skip = !negative && end - start > 1 && buf[start] === 0 ? 1 : 0;
+  return { negative, octets: buf.subarray(start + skip, end) };
 }
 
 function wanted(key: string): SerialKey {
@@ -81,12 +85,20 @@ function wanted(key: string): SerialKey {
   return { negative, octets: Buffer.from(negative ? key.slice(1) : key, 'hex') };
 }
 
+/** Whether buf[start, end) holds the serial `k`, without allocating (the scan's inner loop). */
+function holds(buf: Uint8Array, start: number, end: number, k: SerialKey): boolean {
+  const negative = end > start && ((buf[start] as number) & 0x80) !== 0;
+  if (negative !== k.negative) return false;
+  if (!negative && end - start > 1 && buf[start] === 0) start++;
+  const o = k.octets;
+  if (end - start !== o.length) return false;
+  for (let i = 0; i < o.length; i++) if (buf[start + i] !== o[i]) return false;
+  return true;
+}
+
 /** A Map key; the sign prefix keeps a positive serial from colliding with a negative one. */
 const mapKey = (k: SerialKey): string =>
   (k.negative ? '-' : '+') + Buffer.from(k.octets.buffer, k.octets.byteOffset, k.octets.length).toString('latin1');
-
-const same = (a: SerialKey, b: SerialKey): boolean =>
-  a.negative === b.negative && a.octets.length === b.octets.length && Buffer.compare(a.octets, b.octets) === 0;
 
 /**
  * Reads the outline of `list` (at most `maxEntries` entries). `parse` turns one entry TLV
@@ -95,47 +107,43 @@ const same = (a: SerialKey, b: SerialKey): boolean =>
 export function readRevokedList<E>(list: Tlv, maxEntries: number, known: ReadonlySet<string>, unsupported: string[], parse: (t: Tlv) => E): RevokedList<E> {
   expect(list, TAG.SEQUENCE, 'list');
   const { buf } = list;
-  let count = 0;
+  const at: Offsets = { entry: [], serialStart: [], serialEnd: [] };
   let anyExtensions = false;
   for (let p = list.contentStart; p < list.end;) {
-    if (count >= maxEntries) throw new PkiError('INPUT_TOO_LARGE', `CRL has over ${maxEntries} entries`);
+    if (at.entry.length >= maxEntries) throw new PkiError('INPUT_TOO_LARGE', `CRL has over ${maxEntries} entries`);
     const e = readTlv(buf, p, list.end);
-    anyExtensions = entryOutline(buf, e, known, unsupported) || anyExtensions;
-    count++;
+    anyExtensions = entryOutline(buf, e, known, unsupported, at) || anyExtensions;
     p = e.end;
   }
-  const entryAt = (p: number): Tlv => readTlv(buf, p, list.end);
-  /** Offsets of the entries for which `visit` holds. */
-  const offsets = (visit: (k: SerialKey, p: number) => void): void => {
-    for (let p = list.contentStart; p < list.end;) {
-      const e = entryAt(p);
-      visit(serialAt(buf, e), p);
-      p = e.end;
-    }
-  };
+  const count = at.entry.length;
+  const entryAt = (i: number): Tlv => readTlv(buf, at.entry[i] as number, list.end);
   let lookups = 0;
   let index: Map<string, number[]> | null = null;
   /** Built on the second lookup: a CRL reused across validations pays one pass, then O(1). */
   const buildIndex = (): Map<string, number[]> => {
     const m = new Map<string, number[]>();
-    offsets((k, p) => { const key = mapKey(k); const at = m.get(key); if (at) at.push(p); else m.set(key, [p]); });
+    for (let i = 0; i < count; i++) {
+      const key = mapKey(serialAt(buf, at.serialStart[i] as number, at.serialEnd[i] as number));
+      const list = m.get(key);
+      if (list) list.push(i); else m.set(key, [i]);
+    }
     return m;
   };
   const scan = (want: SerialKey): number[] => {
     const out: number[] = [];
-    offsets((k, p) => { if (same(k, want)) out.push(p); });
+    for (let i = 0; i < count; i++) if (holds(buf, at.serialStart[i] as number, at.serialEnd[i] as number, want)) out.push(i);
     return out;
   };
   return {
     count, anyExtensions,
     find(key) {
       const want = wanted(key);
-      const at = ++lookups > 1 ? (index ??= buildIndex()).get(mapKey(want)) ?? [] : scan(want);
-      return at.map((p) => parse(entryAt(p)));
+      const found = ++lookups > 1 ? (index ??= buildIndex()).get(mapKey(want)) ?? [] : scan(want);
+      return found.map((i) => parse(entryAt(i)));
     },
     all() {
       const out: E[] = [];
-      for (let p = list.contentStart; p < list.end;) { const e = entryAt(p); out.push(parse(e)); p = e.end; }
+      for (let i = 0; i < count; i++) out.push(parse(entryAt(i)));
       return out;
     },
   };

@@ -75,10 +75,13 @@ export function parsePublicKeyInfo(t: Tlv, options?: { readonly legacy: boolean 
   const alg = sequenceOf(algT, 'AlgorithmIdentifier', 1, 2);
   const { bytes, unusedBits } = readBitString(keyT, 'subjectPublicKey');
   if (unusedBits !== 0) throw new PkiError('BAD_DER', 'subjectPublicKey has unused bits');
+  // Fields spelled out rather than spread: object spread costs microseconds, and every certificate parse pays it.
   if (options?.legacy && readOid(alg[0], 'SPKI algorithm') === OID_DSA) {
-    return Object.freeze({ keyType: 'dsa', ...classifyDsa(alg, bytes), spki: whole(t), subjectPublicKey: bytes });
+    const d = classifyDsa(alg, bytes);
+    return Object.freeze({ keyType: 'dsa', bits: d.bits, spki: whole(t), subjectPublicKey: bytes, parameters: d.parameters });
   }
-  return Object.freeze({ ...classify(alg, bytes), spki: whole(t), subjectPublicKey: bytes });
+  const k = classify(alg, bytes);
+  return Object.freeze({ keyType: k.keyType, bits: k.bits, spki: whole(t), subjectPublicKey: bytes });
 }
 
 export function parseSpkiDer(der: Uint8Array): PublicKeyInfo {

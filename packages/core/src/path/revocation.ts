@@ -48,7 +48,8 @@ export function checkRevocation(ctx: RevocationContext): RevocationResult {
     if (ok === undefined) signers.set(c, (ok = ctx.validateSigner(c)));
     return ok;
   };
-  const crlCtx = { crls, pool: ctx.pool, now: ctx.now, signerValid, onPath: ctx.path, keyOf: ctx.keyOf ?? ownKey, legacy: ctx.algorithms === 'legacy' };
+  const keyOf = ctx.keyOf ?? ownKey;
+  const legacy = ctx.algorithms === 'legacy';
   // The anchor (last) is not checked; 'leaf' scope checks path[0] only.
   const last = ctx.inputs.scope === 'leaf' ? Math.min(1, ctx.path.length - 1) : ctx.path.length - 1;
   let unknown = -1;
@@ -56,7 +57,7 @@ export function checkRevocation(ctx: RevocationContext): RevocationResult {
     const cert = ctx.path[i]!;
     const issuer = ctx.path[i + 1]!;
     const fromOcsp = ocsp.length > 0 ? ocspStatus(cert, issuer, ocsp, ctx.pool, ctx.now) : 'undetermined';
-    const fromCrls = fromOcsp === 'revoked' || crls.length === 0 ? 'undetermined' : crlStatus(cert, issuer, { ...crlCtx, onPath: ctx.path.slice(i) });
+    const fromCrls = fromOcsp === 'revoked' || crls.length === 0 ? 'undetermined' : crlStatus(cert, issuer, { crls, pool: ctx.pool, now: ctx.now, signerValid, onPath: ctx.path.slice(i), keyOf, legacy });
     const status = combine(fromOcsp, fromCrls);
     if (status === 'revoked') return { ok: false, code: 'CERT_REVOKED', message: `certificate ${i} (serial ${cert.serial}) is revoked`, index: i };
     if (status === 'undetermined' && unknown < 0) unknown = i;

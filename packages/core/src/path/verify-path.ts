@@ -71,7 +71,13 @@ function signerValidator(input: VerifyPathInput, pool: readonly Certificate[], d
 }
 
 function budgetOf(input: VerifyPathInput): PathBudget {
-  return { ...DEFAULT_PATH_BUDGET, ...input.budget } as PathBudget;
+  const b = input.budget;
+  if (!b) return DEFAULT_PATH_BUDGET;
+  return {
+    maxSignatureChecks: b.maxSignatureChecks ?? DEFAULT_PATH_BUDGET.maxSignatureChecks,
+    maxDepth: b.maxDepth ?? DEFAULT_PATH_BUDGET.maxDepth,
+    maxCandidates: b.maxCandidates ?? DEFAULT_PATH_BUDGET.maxCandidates,
+  };
 }
 
 function run(input: VerifyPathInput, depth: number, sigs: SignatureCache): VerifyPathResult {
