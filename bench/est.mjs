@@ -4,7 +4,6 @@
 // pair used once. The ceiling, measured in the same run with the same client, server
 // certificate and TLS settings: a bare node:https server that completes the mutual-TLS
 // handshake, reads the body and answers 200.
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -16,21 +15,11 @@ import { buildCsr, parseNameString, toPem } from '@fleetpki/core';
 import { softwareSigner } from '@fleetpki/keys';
 import { serve } from '@fleetpki/server';
 
+import { runLoadGenerator } from './measure.mjs';
+
 const LOADGEN = fileURLToPath(new URL('./est-loadgen.mjs', import.meta.url));
 
-function load(opts) {
-  return new Promise((resolve, reject) => {
-    const file = join(tmpdir(), `fleetpki-est-loadgen-${process.pid}.json`);
-    writeFileSync(file, JSON.stringify(opts));
-    const child = spawn(process.execPath, [LOADGEN, `@${file}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), (opts.seconds + 60) * 1000);
-    child.on('close', (code) => { clearTimeout(timer); rmSync(file, { force: true }); if (code === 0) resolve(JSON.parse(out)); else reject(new Error(`EST load generator failed: ${err}`)); });
-  });
-}
+const load = (opts) => runLoadGenerator(LOADGEN, opts);
 
 const p256 = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 

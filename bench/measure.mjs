@@ -1,4 +1,8 @@
 // Timing helpers for the benchmark: rates over a fixed duration, latency percentiles.
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 /** Calls fn repeatedly for `ms` milliseconds; returns operations per second. */
@@ -32,4 +36,27 @@ export async function rateAsync(job, total, window) {
   async function worker() { while (next < total) { const i = next++; await job(i); } }
   await Promise.all(Array.from({ length: Math.min(window, total) }, worker));
   return total / ((performance.now() - t) / 1000);
+}
+
+/**
+ * Runs a load generator script in its own process (never sharing the event loop of the
+ * server it measures) and resolves with the JSON it prints. The options go through a file:
+ * thousands of paths or CSRs do not fit in argv (E2BIG).
+ */
+export function runLoadGenerator(script, opts) {
+  return new Promise((resolve, reject) => {
+    const file = join(tmpdir(), `fleetpki-loadgen-${process.pid}-${Date.now()}.json`);
+    writeFileSync(file, JSON.stringify(opts));
+    const child = spawn(process.execPath, [script, `@${file}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), (opts.seconds + 60) * 1000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      rmSync(file, { force: true });
+      if (code === 0) resolve(JSON.parse(out)); else reject(new Error(`load generator ${script} failed: ${err}`));
+    });
+  });
 }

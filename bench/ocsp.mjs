@@ -11,7 +11,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SYSTEM_ACTOR } from '@fleetpki/ca';
@@ -20,23 +19,11 @@ import { softwareSigner } from '@fleetpki/keys';
 import { buildApp } from '@fleetpki/server';
 import { CA, ocspRequest, openBenchDeployment, seedIssued, serialOf } from './status-fixture.mjs';
 
+import { runLoadGenerator } from './measure.mjs';
+
 const LOADGEN = fileURLToPath(new URL('./loadgen.mjs', import.meta.url));
 
-/** The load generator in its own process; asynchronous, since the server under test runs in this one. */
-function load(opts) {
-  return new Promise((resolve, reject) => {
-    // Thousands of paths do not fit in argv (E2BIG): the options go through a file.
-    const file = join(tmpdir(), `fleetpki-loadgen-${process.pid}.json`);
-    writeFileSync(file, JSON.stringify(opts));
-    const child = spawn(process.execPath, [LOADGEN, `@${file}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), (opts.seconds + 60) * 1000);
-    child.on('close', (code) => { clearTimeout(timer); if (code === 0) resolve(JSON.parse(out)); else reject(new Error(`load generator failed: ${err}`)); });
-  });
-}
+const load = (opts) => runLoadGenerator(LOADGEN, opts);
 
 const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)));
 
