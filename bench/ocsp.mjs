@@ -18,7 +18,6 @@ import { buildCsr, parseNameString, toPem } from '@fleetpki/core';
 import { softwareSigner } from '@fleetpki/keys';
 import { buildApp } from '@fleetpki/server';
 import { CA, ocspRequest, openBenchDeployment, seedIssued, serialOf } from './status-fixture.mjs';
-
 import { runLoadGenerator } from './measure.mjs';
 
 const LOADGEN = fileURLToPath(new URL('./loadgen.mjs', import.meta.url));
