@@ -93,7 +93,7 @@ export class Agent {
     let result: TickResult;
     try {
       result = await this.step(now);
-      if (result.action !== 'pending') { this.memory.failures = 0; this.memory.lastError = null; }
+      if (result.action !== 'pending' && result.action !== 'revoked') { this.memory.failures = 0; this.memory.lastError = null; }
     } catch (e) {
       result = this.failed(now, e);
     }
