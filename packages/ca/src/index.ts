@@ -7,7 +7,7 @@ export type { KeyRef, KeyVault } from './ports/keys.js';
 export type { DomainEvent, EventSink } from './ports/events.js';
 export type {
   ApiTokenRecord, AuditEventInput, CaPatch, CaRecord, CaRole, CaStatus, CertificateIntent, CertificateQuery, CertificateRecord,
-  CertificateStatus, DelegatedSignerRecord, IntentOutcome, IssuedCertificate, Page, Role, Store,
+  CertificateStatus, DelegatedSignerRecord, IntentOutcome, IssuedCertificate, IssuedOutcome, Page, Role, Store,
 } from './ports/store.js';
 export type {
   CertificateStatusRecord, CrlKind, CrlRecord, HoldRelease, HoldReleaseResult, Revocation, RevocationDelta, RevocationMatches,
@@ -46,7 +46,7 @@ export type { CachedResponse } from './status/response-cache.js';
 export { crlUrl } from './issue/status-urls.js';
 export type { EnrollmentAuth, EnrollOperation, EnrollRequest, EnrollResult, EnrollmentService } from './enrollment/types.js';
 export type {
-  ApprovalMode, BootstrapReuse, DeviceEnrollment, DeviceLink, DeviceLinkRole, DeviceRecord, EnrollmentGroupRecord, EnrollmentSecretRecord,
+  ApprovalMode, BootstrapReuse, DeviceEnrollment, DeviceLink, EnrollmentCommit, DeviceLinkRole, DeviceRecord, EnrollmentGroupRecord, EnrollmentSecretRecord,
   EnrollmentStore, PendingEnrollmentRecord, PendingStatus,
 } from './ports/enrollment-store.js';
 export type { WebhookAnswer, WebhookClient } from './ports/webhook.js';

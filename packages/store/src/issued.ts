@@ -1,10 +1,13 @@
 /**
  * recordIssued: issuance cycle step 6. Pending rows become issued, with their DER, in one
  * multi-row UPDATE per chunk; the audit events go into the same transaction. A serial that
- * is not pending (unknown, already issued, or listed twice) fails the whole call.
+ * is not pending (unknown, already issued, or listed twice) fails the whole call. An
+ * enrollment's claims are taken first in the same transaction: a certificate whose claim
+ * is lost stays pending (enrollment-commit.ts), the others are issued.
  */
-import { ServiceError, type AuditEventInput, type IssuedCertificate } from '@fleetpki/ca';
+import { ServiceError, type AuditEventInput, type IssuedCertificate, type IssuedOutcome } from '@fleetpki/ca';
 import { appendAuditEvents } from './audit-log.js';
+import { claimEnrollments, writeEnrollments } from './enrollment-commit.js';
 import { msOf, str } from './columns.js';
 import type { Dialect, SqlExecutor, SqlValue } from './driver.js';
 
@@ -26,11 +29,16 @@ function updateStatement(d: Dialect, rows: number): string {
     RETURNING certificates.serial`;
 }
 
-export async function markIssued(tx: SqlExecutor, d: Dialect, issued: readonly IssuedCertificate[], audit: readonly AuditEventInput[]): Promise<void> {
-  const serials = issued.map((c) => c.serial);
+export async function markIssued(
+  tx: SqlExecutor, d: Dialect, all: readonly IssuedCertificate[], audit: readonly AuditEventInput[],
+): Promise<IssuedOutcome[]> {
+  const allSerials = all.map((c) => c.serial);
   const seen = new Set<string>();
-  const duplicates = serials.filter((s) => seen.size === seen.add(s).size);
+  const duplicates = allSerials.filter((s) => seen.size === seen.add(s).size);
   if (duplicates.length > 0) throw notPending(duplicates);
+  const outcomes = await claimEnrollments(tx, all);
+  const issued = all.filter((_, k) => outcomes[k] === 'issued');
+  const serials = issued.map((c) => c.serial);
   const updated = new Set<string>();
   for (let i = 0; i < issued.length; i += ROWS_PER_STATEMENT) {
     const chunk = issued.slice(i, i + ROWS_PER_STATEMENT);
@@ -39,4 +47,6 @@ export async function markIssued(tx: SqlExecutor, d: Dialect, issued: readonly I
   }
   if (updated.size !== issued.length) throw notPending(serials.filter((s) => !updated.has(s)));
   await appendAuditEvents(tx, d, audit);
+  await writeEnrollments(tx, d, issued);
+  return outcomes;
 }

@@ -8,7 +8,7 @@ import type {
   ApiTokenRecord, AuditEventInput, CaPatch, CaRecord, CertificateIntent, CertificateQuery, CertificateRecord, CertificateStatusRecord,
   CrlKind, CrlRecord, DelegatedSignerRecord, HoldRelease, HoldReleaseResult, IntentOutcome, IssuedCertificate, Page, Revocation,
   RevocationDelta, RevocationMatches, RevocationPreviewRecord, RevocationQuery, RevocationResult, RevokedCertificate, RevokedEntry,
-  RevokedListOptions, Store, DeviceEnrollment, DeviceRecord, EnrollmentGroupRecord, EnrollmentSecretRecord, PendingEnrollmentRecord,
+  RevokedListOptions, Store, DeviceEnrollment, IssuedOutcome, DeviceRecord, EnrollmentGroupRecord, EnrollmentSecretRecord, PendingEnrollmentRecord,
 } from '@fleetpki/ca';
 import type { ChainedAuditEntry } from '@fleetpki/core';
 import { appendAuditEvents, readAuditEntries, readAuditHead } from './audit-log.js';
@@ -69,7 +69,7 @@ export class SqlStore implements Store {
     return this.driver.transaction((tx) => recordIntentBatch(tx, this.dialect, intents));
   }
 
-  recordIssued(issued: readonly IssuedCertificate[], audit: readonly AuditEventInput[]): Promise<void> {
+  recordIssued(issued: readonly IssuedCertificate[], audit: readonly AuditEventInput[]): Promise<IssuedOutcome[]> {
     return this.driver.transaction((tx) => markIssued(tx, this.dialect, issued, audit));
   }
 

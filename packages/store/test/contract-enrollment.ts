@@ -1,8 +1,8 @@
 /** Contract: enrollment groups, one-time secrets, bootstrap uses, pending enrollments, devices. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { EnrollmentGroupRecord, PendingEnrollmentRecord } from '@fleetpki/ca';
-import { at, caRecord, event, T0 } from './fixtures.js';
+import type { EnrollmentCommit, EnrollmentGroupRecord, IssuedCertificate, PendingEnrollmentRecord } from '@fleetpki/ca';
+import { at, caRecord, event, intent, issued, T0 } from './fixtures.js';
 import type { OpenHarness, StoreHarness } from './harness.js';
 import { rejectsWithCode, withHarness } from './contract-cas.js';
 
@@ -101,5 +101,43 @@ export function enrollmentContract(open: OpenHarness): void {
     assert.equal(await store.findDeviceByBootstrap('22'.repeat(32)), null);
     assert.equal(await store.getDevice('sensor-00000009'), null);
     assert.equal((await store.auditHead())?.seq, 2);
+  }));
+
+  it('recordIssued with enrollments: secret spent, bootstrap use counted, device linked, approved request deleted, all with the issued row; a lost claim leaves its certificate pending and writes nothing of it', () => withGroup(open, async ({ store }) => {
+    const secretHash = 'ab'.repeat(32);
+    await store.createEnrollmentSecret({ secretHash, label: 'g1', deviceId: 'sensor-00000001', createdAt: T0, usedAt: null }, []);
+    await store.putPendingEnrollment(pending('p1', { status: 'approved' }), []);
+    const boot = '11'.repeat(32);
+    const commit = (serial: string, c: Partial<EnrollmentCommit>): IssuedCertificate => ({
+      ...issued(serial),
+      enrollment: {
+        device: { deviceId: `sensor-0000000${serial[1]}`, label: 'g1', attributes: {}, at: at(1), links: [{ role: 'operational', serial, sha256: 'ab'.repeat(32), at: at(1) }] },
+        secretHash: null, bootstrapUse: null, pendingId: null, audit: [event('enrollment.enroll', { target: serial })], ...c,
+      },
+    });
+    await store.recordIntents(['01', '02', '03', '04', '05'].map((s) => intent(s)));
+    // 01 spends the secret and counts boot's only use; 02 reuses the secret, 03 the bootstrap: both lose.
+    const outcomes = await store.recordIssued([
+      commit('01', { secretHash, bootstrapUse: { sha256: boot, label: 'g1', max: 1 }, pendingId: 'p1' }),
+      commit('02', { secretHash }),
+      commit('03', { bootstrapUse: { sha256: boot, label: 'g1', max: 1 } }),
+      issued('04'),
+    ], [event('certificate.issue', { target: '04' })]);
+    assert.deepEqual(outcomes, ['issued', 'secret_used', 'bootstrap_used', 'issued']);
+    assert.deepEqual(await Promise.all(['01', '02', '03', '04'].map(async (s) => (await store.getCertificate(s))?.status)), ['issued', 'pending', 'pending', 'issued']);
+    assert.notEqual((await store.getEnrollmentSecret(secretHash))?.usedAt, null);
+    assert.equal(await store.bootstrapUses(boot), 1);
+    assert.deepEqual((await store.getDevice('sensor-00000001'))?.links.map((l) => l.serial), ['01']);
+    assert.equal(await store.getDevice('sensor-00000002'), null);
+    assert.equal(await store.getDevice('sensor-00000003'), null);
+    assert.equal(await store.getPendingEnrollment('p1'), null);
+    const events = await store.readAudit(0, 10);
+    assert.deepEqual(events.map((e) => `${e.action}:${e.target}`), ['certificate.issue:04', 'enrollment.enroll:01']);
+    // With the claim free again, the pending certificate is issued (a secret that is released, a use under a larger max).
+    assert.deepEqual(await store.recordIssued([commit('03', { bootstrapUse: { sha256: boot, label: 'g1', max: 2 } })], []), ['issued']);
+    assert.equal(await store.bootstrapUses(boot), 2);
+    // Claims lost in a batch change nothing; a non-pending serial still fails the whole call.
+    await rejectsWithCode(store.recordIssued([commit('05', { secretHash: 'cd'.repeat(32) }), issued('01')], []), 'CERTIFICATE_NOT_FOUND');
+    assert.equal((await store.getCertificate('05'))?.status, 'pending');
   }));
 }

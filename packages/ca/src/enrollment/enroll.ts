@@ -9,16 +9,20 @@
  *   7. reuse       - the bootstrap certificate within the group's policy
  *   8. approval    - manual groups answer `pending` until an administrator decides
  *   9. webhook     - may refuse or add attributes
- *  10. claim       - the one-time secret and the bootstrap use are spent atomically
- *  11. issue       - the issuance cycle (pipeline.ts); a failure gives the claims back
- *  12. provision   - device record created on first enrollment, linked to both certificates
+ *  10. claims      - the one-time secret unspent and the bootstrap use within policy (checked here,
+ *                    so a replay is refused before anything is signed)
+ *  11. issue       - the issuance cycle (pipeline.ts); its step-6 transaction spends the
+ *                    secret, counts the bootstrap use, creates or extends the device record
+ *                    with its links, deletes the approved request and audits the enrollment:
+ *                    all of it with the issued certificate or none of it (crash-safe; a
+ *                    claim lost to a concurrent enrollment leaves the certificate pending)
  * Every outcome is audited with the group, device id and source; a refusal issues nothing.
  */
 import { parseAndVerifyCsr, type Csr } from '@fleetpki/core';
 import { ServiceError } from '../errors.js';
 import type { CaDeps } from '../context.js';
 import type { Actor } from '../auth/permissions.js';
-import type { EnrollmentGroupRecord } from '../ports/enrollment-store.js';
+import type { EnrollmentCommit, EnrollmentGroupRecord } from '../ports/enrollment-store.js';
 import type { OnlineIssuer } from '../issue/issuer-registry.js';
 import type { IssuedResult } from '../issue/pipeline.js';
 import type { Authenticated } from './authenticate.js';
@@ -51,28 +55,15 @@ export async function bootstrapLimit(deps: CaDeps, group: EnrollmentGroupRecord,
   return null;
 }
 
-export interface Claims { release(): Promise<void> }
-
-/** Step 10: spend the secret and count the bootstrap use; both or neither. */
-export async function claim(deps: CaDeps, group: EnrollmentGroupRecord, who: Authenticated, firstEnrollment: boolean): Promise<Claims> {
-  const at = deps.clock.now();
-  const undo: (() => Promise<void>)[] = [];
-  const release = async () => { for (const u of undo.reverse()) await u(); };
-  if (who.secretHash !== undefined) {
-    const hash = who.secretHash;
-    if (!(await deps.store.claimEnrollmentSecret(hash, at))) throw new ServiceError('ENROLLMENT_SECRET_USED', undefined, { deviceId: who.deviceId });
-    undo.push(() => deps.store.releaseEnrollmentSecret(hash, at));
-  }
-  if (who.bootstrap && firstEnrollment) {
-    const { sha256 } = who.bootstrap;
-    const max = await bootstrapLimit(deps, group, sha256).catch(async (e: unknown) => { await release(); throw e; });
-    if (!(await deps.store.claimBootstrapUse(sha256, group.label, max, at))) {
-      await release();
-      throw new ServiceError('BOOTSTRAP_ALREADY_USED', undefined, { serial: who.bootstrap.serial, uses: max });
-    }
-    undo.push(() => deps.store.releaseBootstrapUse(sha256));
-  }
-  return { release };
+/** Step 10: what the issuance's transaction will claim, checked now so that a replay signs nothing. */
+export async function checkClaims(deps: CaDeps, group: EnrollmentGroupRecord, who: Authenticated, firstEnrollment: boolean): Promise<Pick<EnrollmentCommit, 'secretHash' | 'bootstrapUse'>> {
+  // The secret was found unused by authenticate(); the issuance's transaction spends it.
+  const secretHash = who.secretHash ?? null;
+  if (!who.bootstrap || !firstEnrollment) return { secretHash, bootstrapUse: null };
+  const { sha256, serial } = who.bootstrap;
+  const max = await bootstrapLimit(deps, group, sha256);
+  if (max !== null && (await deps.store.bootstrapUses(sha256)) >= max) throw new ServiceError('BOOTSTRAP_ALREADY_USED', undefined, { serial, uses: max });
+  return { secretHash, bootstrapUse: { sha256, label: group.label, max } };
 }
 
 /** Issuing CA first, up to (not including) the root: what EST's enroll response carries besides the certificate. */

@@ -3,10 +3,10 @@
  * groups. enroll() is the numbered flow of enroll.ts; refusals are audited here, once,
  * with the group, device id, operation and source.
  */
-import { certificateSha256 } from '@fleetpki/core';
 import { ServiceError, toServiceError } from '../errors.js';
 import type { CaDeps } from '../context.js';
-import type { EnrollmentGroupRecord } from '../ports/enrollment-store.js';
+import type { EnrollmentCommit, EnrollmentGroupRecord } from '../ports/enrollment-store.js';
+import type { IssuedCertificate } from '../ports/store.js';
 import { refusalEvent, successEvent } from '../audit/audit-log.js';
 import { checkAttributes } from '../issue/attributes.js';
 import { DEFAULT_CA_SETTING } from '../issue/issue-certificate.js';
@@ -15,7 +15,7 @@ import type { IssuancePipeline } from '../issue/pipeline.js';
 import { authenticate, type Authenticated } from './authenticate.js';
 import { checkApproval } from './approval.js';
 import { csrAttrs } from './csr-attrs.js';
-import { chainBelowRoot, checkChannelBinding, claim, deviceActor, parseRequestCsr } from './enroll.js';
+import { chainBelowRoot, checkChannelBinding, checkClaims, deviceActor, parseRequestCsr } from './enroll.js';
 import { checkGroupProfile } from './group-input.js';
 import { checkCsrClaims, checkSameIdentity } from './identity.js';
 import { EnrollmentRateLimiter } from './rate-limit.js';
@@ -73,36 +73,33 @@ export class EnrollmentUseCase implements EnrollmentService {
     if (approval.kind === 'wait') return approval.result;
     const extra = await callWebhook(this.deps, group, who, csr, request);
     const attributes = checkAttributes({ ...group.attributes, ...extra, [GROUP_ATTRIBUTE]: group.label });
-    const claims = await claim(this.deps, group, who, first);
-    let issued;
-    try {
-      const profile = checkGroupProfile(this.deps.settings.profiles.get(group.profile), group.profile);
-      issued = await this.pipeline.run(profile, issuer, {
-        publicKey: csr.publicKey, subject: csr.subject, subjectAltNames: csr.subjectAltNames, deviceId: who.deviceId,
-      }, actor, 'certificate.issue', { attributes });
-    } catch (e) {
-      await claims.release();
-      throw e;
-    }
-    await this.#provision(group, who, attributes, issued.serial, issued.certificateDer, ctx);
-    if (approval.kind === 'approved') await this.deps.store.deletePendingEnrollment(approval.pending.id);
+    const claims = await checkClaims(this.deps, group, who, first);
+    const pendingId = approval.kind === 'approved' ? approval.pending.id : null;
+    const profile = checkGroupProfile(this.deps.settings.profiles.get(group.profile), group.profile);
+    const issued = await this.pipeline.run(profile, issuer, {
+      publicKey: csr.publicKey, subject: csr.subject, subjectAltNames: csr.subjectAltNames, deviceId: who.deviceId,
+    }, actor, 'certificate.issue', { attributes, enrollment: (c) => this.#commit(group, who, attributes, c, ctx, { ...claims, pendingId }) });
     return { status: 'issued', certificateDer: issued.certificateDer, serial: issued.serial, deviceId: who.deviceId, chainDer: chainBelowRoot(issuer) };
   }
 
-  /** Step 12: the device record (first enrollment) and its links, with the enrollment's audit event. */
-  async #provision(group: EnrollmentGroupRecord, who: Authenticated, attributes: Readonly<Record<string, string>>, serial: string, der: Uint8Array, ctx: Context): Promise<void> {
-    const at = this.deps.clock.now();
-    const sha256 = certificateSha256(der);
+  /** Step 11's enrollment part: the device record (first enrollment) and its links, with the enrollment's audit event. */
+  #commit(
+    group: EnrollmentGroupRecord, who: Authenticated, attributes: Readonly<Record<string, string>>, c: IssuedCertificate, ctx: Context,
+    claims: Pick<EnrollmentCommit, 'secretHash' | 'bootstrapUse' | 'pendingId'>,
+  ): EnrollmentCommit {
+    const at = c.issuedAt;
     const links = [
       ...(who.bootstrap ? [{ role: 'bootstrap' as const, serial: who.bootstrap.serial, sha256: who.bootstrap.sha256, at }] : []),
-      { role: 'operational' as const, serial, sha256, at },
+      { role: 'operational' as const, serial: c.serial, sha256: c.sha256, at },
     ];
-    await this.deps.store.recordDeviceEnrollment({ deviceId: who.deviceId, label: group.label, attributes, at, links }, [
-      successEvent(at, deviceActor(who.deviceId), 'enrollment.enroll', serial, {
+    return {
+      ...claims,
+      device: { deviceId: who.deviceId, label: group.label, attributes, at, links },
+      audit: [successEvent(at, deviceActor(who.deviceId), 'enrollment.enroll', c.serial, {
         group: group.label, deviceId: who.deviceId, operation: ctx.operation, source: ctx.source, auth: who.via,
         bootstrapSerial: who.bootstrap?.serial ?? null, attributes,
-      }),
-    ]);
+      })],
+    };
   }
 
   async caCertificates(label: string | null): Promise<readonly Uint8Array[]> {

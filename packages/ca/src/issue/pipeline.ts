@@ -5,7 +5,8 @@
 import { certificateSha256, formatGeneralName, issue, prepare, type IssuanceRequest, type PreparedCertificate, type Profile } from '@fleetpki/core';
 import { ServiceError } from '../errors.js';
 import type { CaDeps } from '../context.js';
-import type { CertificateIntent, IntentOutcome, IssuedCertificate, AuditEventInput } from '../ports/store.js';
+import type { CertificateIntent, IntentOutcome, IssuedCertificate, IssuedOutcome, AuditEventInput } from '../ports/store.js';
+import type { EnrollmentCommit } from '../ports/enrollment-store.js';
 import type { Actor } from '../auth/permissions.js';
 import { successEvent } from '../audit/audit-log.js';
 import { crlShardOf } from '../revocation/crl-shard.js';
@@ -20,7 +21,15 @@ const SERIAL_ATTEMPTS = 3;
 /** What is recorded with the intent beyond the certificate itself. */
 export interface IntentExtras {
   readonly attributes?: Readonly<Record<string, string>>;
+  /**
+   * An enrollment's claims, device record and links, made from the signed certificate and
+   * written in its step-6 transaction (ports/store.ts IssuedCertificate.enrollment).
+   */
+  readonly enrollment?: (issued: IssuedCertificate) => EnrollmentCommit;
 }
+
+/** The claim an enrollment lost to a concurrent one: its certificate stays pending and is never returned. */
+const LOST_CLAIM = { secret_used: 'ENROLLMENT_SECRET_USED', bootstrap_used: 'BOOTSTRAP_ALREADY_USED' } as const;
 
 export interface IssuedResult {
   readonly serial: string;
@@ -31,14 +40,13 @@ export interface IssuedResult {
 
 export class IssuancePipeline {
   readonly #intents: GroupCommit<CertificateIntent, IntentOutcome>;
-  readonly #issued: GroupCommit<{ issued: IssuedCertificate; audit: AuditEventInput }, undefined>;
+  readonly #issued: GroupCommit<{ issued: IssuedCertificate; audit: AuditEventInput }, IssuedOutcome>;
 
   constructor(private readonly deps: CaDeps) {
     this.#intents = new GroupCommit((items) => deps.store.recordIntents(items));
-    this.#issued = new GroupCommit<{ issued: IssuedCertificate; audit: AuditEventInput }, undefined>(async (items) => {
-      await deps.store.recordIssued(items.map((i) => i.issued), items.map((i) => i.audit));
-      return items.map(() => undefined);
-    });
+    // An enrollment's certificate.issue event travels with its enrollment: written only if its claims hold.
+    this.#issued = new GroupCommit<{ issued: IssuedCertificate; audit: AuditEventInput }, IssuedOutcome>((items) =>
+      deps.store.recordIssued(items.map((i) => i.issued), items.filter((i) => !i.issued.enrollment).map((i) => i.audit)));
   }
 
   /** 3. prepare (core checks) and 4. record intent, retrying on a serial collision. */
@@ -73,13 +81,14 @@ export class IssuancePipeline {
     // 6. record issued, with its audit event, in one transaction
     const issuedAt = this.deps.clock.now();
     const sha256 = certificateSha256(certificateDer);
-    await this.#issued.submit({
-      issued: { serial: prepared.serial, der: certificateDer, sha256, issuedAt },
-      audit: successEvent(issuedAt, actor, action, prepared.serial, {
-        ca: issuer.record.name, profile: profile.name, subject: prepared.subject, deviceId: prepared.deviceId, sha256,
-        notAfter: prepared.notAfter.toISOString(),
-      }),
+    const issued: IssuedCertificate = { serial: prepared.serial, der: certificateDer, sha256, issuedAt };
+    const audit = successEvent(issuedAt, actor, action, prepared.serial, {
+      ca: issuer.record.name, profile: profile.name, subject: prepared.subject, deviceId: prepared.deviceId, sha256,
+      notAfter: prepared.notAfter.toISOString(),
     });
+    const enrollment = extras.enrollment?.(issued);
+    const outcome = await this.#issued.submit({ issued: enrollment ? { ...issued, enrollment: { ...enrollment, audit: [audit, ...enrollment.audit] } } : issued, audit });
+    if (outcome !== 'issued') throw new ServiceError(LOST_CLAIM[outcome], undefined, { serial: prepared.serial });
     // 7. publish
     this.deps.events.publish({ type: 'certificate.issued', serial: prepared.serial, caName: issuer.record.name, profile: profile.name, deviceId: prepared.deviceId });
     return { serial: prepared.serial, certificateDer, chainDer: issuer.chainDer, prepared };

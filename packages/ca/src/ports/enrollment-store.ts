@@ -96,6 +96,22 @@ export interface DeviceEnrollment {
   readonly links: readonly DeviceLink[];
 }
 
+/**
+ * What an enrollment writes in the transaction that records its certificate issued
+ * (issuance cycle step 6, IssuedCertificate.enrollment): the one-time secret spent and the
+ * bootstrap use counted (both or neither, else the certificate stays pending), the device
+ * created or extended with its links (the operational one to this certificate), the
+ * approved pending request deleted, and the enrollment's audit events.
+ */
+export interface EnrollmentCommit {
+  readonly device: DeviceEnrollment;
+  readonly secretHash: string | null;
+  /** One more use of this bootstrap certificate, unless `max` are recorded (null: no limit). */
+  readonly bootstrapUse: { readonly sha256: string; readonly label: string; readonly max: number | null } | null;
+  readonly pendingId: string | null;
+  readonly audit: readonly AuditEventInput[];
+}
+
 export interface EnrollmentStore {
   /** Throws ServiceError ENROLLMENT_GROUP_EXISTS when the label is taken. */
   createEnrollmentGroup(group: EnrollmentGroupRecord, audit: readonly AuditEventInput[]): Promise<void>;

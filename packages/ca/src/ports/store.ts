@@ -11,7 +11,7 @@
 import type { ChainedAuditEntry, CrlReason, NameConstraints } from '@fleetpki/core';
 import type { KeyRef } from './keys.js';
 import type { RevocationStore } from './revocation-store.js';
-import type { EnrollmentStore } from './enrollment-store.js';
+import type { EnrollmentCommit, EnrollmentStore } from './enrollment-store.js';
 
 export type CaRole = 'root' | 'issuing' | 'manufacturer';
 export type CaStatus = 'pending' | 'active' | 'disabled';
@@ -87,7 +87,19 @@ export interface IssuedCertificate {
   /** Lower-case hex SHA-256 of `der`. */
   readonly sha256: string;
   readonly issuedAt: Date;
+  /**
+   * An enrollment's claims, device record and links, written in the same transaction as
+   * the issued row, so that neither can exist without the other across a crash.
+   */
+  readonly enrollment?: EnrollmentCommit;
 }
+
+/**
+ * Per certificate of recordIssued: issued, or left pending because its enrollment's claim
+ * was taken by a concurrent enrollment (the one-time secret, or the bootstrap certificate's
+ * last allowed use); then nothing of that enrollment is written.
+ */
+export type IssuedOutcome = 'issued' | 'secret_used' | 'bootstrap_used';
 
 export interface CertificateRecord extends CertificateIntent {
   readonly status: CertificateStatus;
@@ -161,8 +173,11 @@ export interface Store extends RevocationStore, EnrollmentStore {
 
   /** One outcome per intent, in order; quota is counted per CA in the same transaction. */
   recordIntents(intents: readonly CertificateIntent[]): Promise<IntentOutcome[]>;
-  /** Marks pending certificates issued; throws if a serial is not pending. */
-  recordIssued(issued: readonly IssuedCertificate[], audit: readonly AuditEventInput[]): Promise<void>;
+  /**
+   * Marks pending certificates issued, with their enrollments (IssuedCertificate.enrollment),
+   * one outcome per certificate in order; throws if a serial is not pending.
+   */
+  recordIssued(issued: readonly IssuedCertificate[], audit: readonly AuditEventInput[]): Promise<IssuedOutcome[]>;
   getCertificate(serial: string): Promise<CertificateRecord | null>;
   searchCertificates(query: CertificateQuery): Promise<Page<CertificateRecord>>;
 
