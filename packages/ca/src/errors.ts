@@ -50,6 +50,8 @@ export const SERVICE_ERRORS = {
   CHANNEL_BINDING_MISMATCH: { kind: 'rejected', message: 'the CSR challengePassword does not carry this TLS channel binding' },
   ENROLLMENT_REJECTED: { kind: 'forbidden', message: 'the enrollment was rejected' },
   ENROLLMENT_RATE_LIMITED: { kind: 'rate_limited', message: 'too many enrollment requests for this group' },
+  SERVERKEYGEN_NOT_ALLOWED: { kind: 'forbidden', message: 'serverkeygen is not offered in a manual-approval group: generate the key on the device and use simpleenroll' },
+  SERVERKEYGEN_ENCRYPTION_UNAVAILABLE: { kind: 'rejected', message: 'the group sends generated keys encrypted, and the client certificate key is neither RSA nor EC P-256 / P-384' },
   SERIAL_EXHAUSTED: { kind: 'unavailable', message: 'could not allocate a unique serial' },
   KEY_UNAVAILABLE: { kind: 'unavailable', message: 'the CA key cannot be used' },
 } as const satisfies Record<string, { kind: ServiceErrorKind; message: string }>;

@@ -44,9 +44,9 @@ export { CrlPublisher, type CrlSettings } from './status/crl-publisher.js';
 export { OcspResponder, type OcspAnswer, type OcspSettings } from './status/ocsp-responder.js';
 export type { CachedResponse } from './status/response-cache.js';
 export { crlUrl } from './issue/status-urls.js';
-export type { EnrollmentAuth, EnrollOperation, EnrollRequest, EnrollResult, EnrollmentService } from './enrollment/types.js';
+export type { EnrollmentAuth, EnrollOperation, EnrollRequest, EnrollResult, EnrollmentService, KeyEncryption } from './enrollment/types.js';
 export type {
-  ApprovalMode, BootstrapReuse, DeviceEnrollment, DeviceLink, EnrollmentCommit, DeviceLinkRole, DeviceRecord, EnrollmentGroupRecord, EnrollmentSecretRecord,
+  ApprovalMode, BootstrapReuse, ServerKeygenEncryption, DeviceEnrollment, DeviceLink, EnrollmentCommit, DeviceLinkRole, DeviceRecord, EnrollmentGroupRecord, EnrollmentSecretRecord,
   EnrollmentStore, PendingEnrollmentRecord, PendingStatus,
 } from './ports/enrollment-store.js';
 export type { WebhookAnswer, WebhookClient } from './ports/webhook.js';

@@ -9,7 +9,7 @@ export function groupView(g: EnrollmentGroupRecord) {
     deviceIdPattern: g.deviceIdPattern, attributes: { ...g.attributes }, approval: g.approval, rateLimit: g.rateLimit,
     bootstrapReuse: g.bootstrapReuse.kind === 'times' ? g.bootstrapReuse.times : g.bootstrapReuse.kind,
     reenrollWithBootstrap: g.reenrollWithBootstrap, popLinking: g.popLinking, webhook: g.webhook, retryAfterSeconds: g.retryAfterSeconds,
-    createdAt: g.createdAt.toISOString(),
+    serverKeygenEncryption: g.serverKeygenEncryption, createdAt: g.createdAt.toISOString(),
   };
 }
 export type GroupView = ReturnType<typeof groupView>;
@@ -21,7 +21,7 @@ export function groupLines(v: GroupView): string[] {
     ['approval', v.approval], ['rate limit', v.rateLimit ? `${v.rateLimit.requests} per ${v.rateLimit.perSeconds} s` : 'none'],
     ['bootstrap reuse', String(v.bootstrapReuse)], ['re-enroll with bootstrap', v.reenrollWithBootstrap ? 'yes' : 'no'],
     ['PoP linking', v.popLinking ? 'yes' : 'no'], ['webhook', v.webhook ? `${v.webhook.url} (${v.webhook.timeoutMs} ms)` : 'none'],
-    ['created', v.createdAt],
+    ['serverkeygen encryption', v.serverKeygenEncryption], ['created', v.createdAt],
   ]);
 }
 

@@ -27,7 +27,7 @@ test('create, list, show a group; a secret for a device; bad input refused with 
     assert.deepEqual({ ...group, createdAt: 'x' }, {
       label: 'sensors', estPath: '/.well-known/est/sensors/', ca: 'dev-issuing', profile: 'device-operational', anchors, deviceIdPattern: PATTERN,
       attributes: {}, approval: 'manual', rateLimit: { requests: 5, perSeconds: 60 }, bootstrapReuse: 3, reenrollWithBootstrap: false, popLinking: false,
-      webhook: null, retryAfterSeconds: 60, createdAt: 'x',
+      webhook: null, retryAfterSeconds: 60, serverKeygenEncryption: 'required', createdAt: 'x',
     });
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/enrollment-groups', headers: t.admin });
     assert.deepEqual(json<{ items: unknown[] }>(list).items, [group]);
@@ -45,6 +45,7 @@ test('create, list, show a group; a secret for a device; bad input refused with 
       ['POST', '/api/v1/enrollment-groups', { label: 'x', profile: 'gateway-server', anchors }, 403, 'PROFILE_NOT_ALLOWED'],
       ['POST', '/api/v1/enrollment-groups', { label: 'x', profile: 'device-operational', anchors: ['not pem'] }, 400, 'REQUEST_INVALID'],
       ['POST', '/api/v1/enrollment-groups', { label: 'x', profile: 'device-operational', anchors, deviceIdPattern: 'sensor-.*' }, 400, 'REQUEST_INVALID'],
+      ['POST', '/api/v1/enrollment-groups', { label: 'x', profile: 'device-operational', anchors, serverKeygenEncryption: 'optional' }, 400, 'REQUEST_INVALID'],
       ['POST', '/api/v1/enrollment-groups', { label: 'x', profile: 'device-operational', anchors, ca: 'nope' }, 404, 'CA_NOT_FOUND'],
       ['POST', '/api/v1/enrollment-groups', { label: 'x', profile: 'device-operational' }, 400, 'REQUEST_INVALID'],
       ['POST', '/api/v1/enrollment-groups/sensors/secrets', { deviceId: 'camera-1' }, 403, 'DEVICE_ID_NOT_ALLOWED'],

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { exec, opensslPrintCerts, openEst, type EstFixture } from './est-support.js';
+import { exec, opensslPrintCerts, openEst, readMultipart, type EstFixture } from './est-support.js';
 
 const CERTS_ONLY = 'application/pkcs7-mime; smime-type=certs-only';
 const libestHeaders = ['-H', 'Content-Type: application/pkcs10', '-H', 'Accept: */*'];
@@ -34,7 +34,7 @@ async function enrolledCertificate(r: Awaited<ReturnType<EstFixture['curl']>>): 
 
 before(async () => {
   f = await openEst();
-  await f.group({ label: 'sensors' });
+  await f.group({ label: 'sensors', serverKeygenEncryption: 'none' });
   const r = await f.curl('/.well-known/est/sensors/cacerts', []);
   issuingPem = (await opensslPrintCerts(r.body))[0]!;
 });
@@ -102,7 +102,7 @@ describe('EST with curl + openssl as the client', { timeout: 120_000 }, () => {
     assert.match(bad.body.toString(), /^OPERATIONAL_CERTIFICATE_UNKNOWN: /);
   });
 
-  it('serverkeygen: multipart/mixed, key part (PKCS#8) first, then the certificate; the key matches the certificate', async () => {
+  it('serverkeygen in a group with serverKeygenEncryption none: multipart/mixed, key part (plain PKCS#8) first, then the certificate; the key matches the certificate', async () => {
     const secret = await f.secret('sensors', 'sensor-0004');
     const csr = await f.opensslCsr('dev4', '/CN=sensor-0004');
     const r = await f.curl('/.well-known/est/sensors/serverkeygen', [...libestHeaders, '-u', `sensor-0004:${secret}`, '--data-binary', `@${f.file('dev4.b64', await exec('openssl', ['base64'], csr.der))}`]);
@@ -124,13 +124,3 @@ describe('EST with curl + openssl as the client', { timeout: 120_000 }, () => {
     assert.match(await verifyIssued(certs[0]!), /: OK$/);
   });
 });
-
-/** A minimal RFC 2046 multipart reader: parts between `--boundary` lines, headers then a blank line. */
-function readMultipart(text: string, boundary: string): { headers: string[]; body: string }[] {
-  const end = text.indexOf(`\r\n--${boundary}--`);
-  assert.ok(end > 0, 'close delimiter');
-  return text.slice(0, end).split(new RegExp(`(?:^|\\r\\n)--${boundary}\\r\\n`)).filter(Boolean).map((p) => {
-    const [head, body] = [p.slice(0, p.indexOf('\r\n\r\n')), p.slice(p.indexOf('\r\n\r\n') + 4)];
-    return { headers: head.split('\r\n'), body };
-  });
-}

@@ -6,6 +6,7 @@
  * globalsign/est (base64 on one line, Content-Transfer-Encoding: base64, Basic auth).
  * curl and openssl run asynchronously: the server answers from this same event loop.
  */
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,4 +117,14 @@ export async function opensslPrintCerts(base64Body: Buffer): Promise<string[]> {
   const der = await exec('openssl', ['base64', '-d'], base64Body);
   const pem = (await exec('openssl', ['pkcs7', '-inform', 'DER', '-print_certs'], der)).toString();
   return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/g) ?? [];
+}
+
+/** A minimal RFC 2046 multipart reader: parts between `--boundary` lines, headers then a blank line. */
+export function readMultipart(text: string, boundary: string): { headers: string[]; body: string }[] {
+  const end = text.indexOf(`\r\n--${boundary}--`);
+  assert.ok(end > 0, 'close delimiter');
+  return text.slice(0, end).split(new RegExp(`(?:^|\\r\\n)--${boundary}\\r\\n`)).filter(Boolean).map((p) => {
+    const [head, body] = [p.slice(0, p.indexOf('\r\n\r\n')), p.slice(p.indexOf('\r\n\r\n') + 4)];
+    return { headers: head.split('\r\n'), body };
+  });
 }

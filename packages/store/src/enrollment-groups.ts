@@ -5,7 +5,8 @@ import { date, dateOrNull, json, jsonText, msOf, msOrNull, str } from './columns
 import type { Dialect, Row, SqlExecutor } from './driver.js';
 
 /** The group's policy beyond its keys, as stored in `spec`. */
-type GroupSpec = Omit<EnrollmentGroupRecord, 'label' | 'caName' | 'profile' | 'createdAt' | 'anchorsDer'> & { anchors: string[] };
+type GroupSpec = Omit<EnrollmentGroupRecord, 'label' | 'caName' | 'profile' | 'createdAt' | 'anchorsDer' | 'serverKeygenEncryption'>
+  & { anchors: string[]; serverKeygenEncryption?: EnrollmentGroupRecord['serverKeygenEncryption'] };
 
 const GROUP_SELECT = 'SELECT label, ca_name, profile, spec, created_at FROM enrollment_groups';
 
@@ -16,7 +17,9 @@ function toGroup(r: Row): EnrollmentGroupRecord {
     anchorsDer: anchors.map((b64) => new Uint8Array(Buffer.from(b64, 'base64'))),
     deviceIdPattern: spec.deviceIdPattern, attributes: spec.attributes, approval: spec.approval, rateLimit: spec.rateLimit,
     bootstrapReuse: spec.bootstrapReuse, reenrollWithBootstrap: spec.reenrollWithBootstrap, popLinking: spec.popLinking,
-    webhook: spec.webhook, retryAfterSeconds: spec.retryAfterSeconds, createdAt: date(r, 'created_at'),
+    webhook: spec.webhook, retryAfterSeconds: spec.retryAfterSeconds,
+    // Groups stored before the option existed get its default.
+    serverKeygenEncryption: spec.serverKeygenEncryption ?? 'required', createdAt: date(r, 'created_at'),
   };
 }
 
@@ -24,7 +27,7 @@ function specOf(g: EnrollmentGroupRecord): GroupSpec {
   return {
     anchors: g.anchorsDer.map((d) => Buffer.from(d).toString('base64')), deviceIdPattern: g.deviceIdPattern, attributes: g.attributes,
     approval: g.approval, rateLimit: g.rateLimit, bootstrapReuse: g.bootstrapReuse, reenrollWithBootstrap: g.reenrollWithBootstrap,
-    popLinking: g.popLinking, webhook: g.webhook, retryAfterSeconds: g.retryAfterSeconds,
+    popLinking: g.popLinking, webhook: g.webhook, retryAfterSeconds: g.retryAfterSeconds, serverKeygenEncryption: g.serverKeygenEncryption,
   };
 }
 

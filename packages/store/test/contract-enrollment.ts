@@ -11,7 +11,7 @@ function group(label: string, overrides: Partial<EnrollmentGroupRecord> = {}): E
     label, caName: 'issuing-1', profile: 'device-operational', anchorsDer: [new Uint8Array([0x30, 0x01, 0x09]), new Uint8Array([0x30, 0x00])],
     deviceIdPattern: '^sensor-[0-9a-f]{8}$', attributes: { fleet: 'north' }, approval: 'manual', rateLimit: { requests: 10, perSeconds: 60 },
     bootstrapReuse: { kind: 'times', times: 3 }, reenrollWithBootstrap: true, popLinking: true, webhook: { url: 'http://127.0.0.1:9/hook', timeoutMs: 500 },
-    retryAfterSeconds: 30, createdAt: T0, ...overrides,
+    retryAfterSeconds: 30, serverKeygenEncryption: 'none', createdAt: T0, ...overrides,
   };
 }
 
@@ -33,7 +33,7 @@ async function withGroup(open: OpenHarness, fn: (h: StoreHarness) => Promise<voi
 export function enrollmentContract(open: OpenHarness): void {
   it('groups: create, get every field back, list by label; a taken label is ENROLLMENT_GROUP_EXISTS and appends nothing', () => withHarness(open, async ({ store }) => {
     await store.createCa(caRecord('issuing-1'), []);
-    const b = group('b', { approval: 'automatic', rateLimit: null, bootstrapReuse: { kind: 'until-operational' }, webhook: null, attributes: {} });
+    const b = group('b', { approval: 'automatic', rateLimit: null, bootstrapReuse: { kind: 'until-operational' }, webhook: null, attributes: {}, serverKeygenEncryption: 'required' });
     const a = group('a');
     await store.createEnrollmentGroup(b, [event('enrollment_group.create')]);
     await store.createEnrollmentGroup(a, []);

@@ -6,7 +6,7 @@
 import { fromPemAll, parseCertificate, type Profile } from '@fleetpki/core';
 import { ServiceError } from '../errors.js';
 import { checkAttributes } from '../issue/attributes.js';
-import type { ApprovalMode, BootstrapReuse, EnrollmentGroupRecord } from '../ports/enrollment-store.js';
+import type { ApprovalMode, BootstrapReuse, EnrollmentGroupRecord, ServerKeygenEncryption } from '../ports/enrollment-store.js';
 
 export interface EnrollmentGroupInput {
   readonly label: string;
@@ -24,6 +24,8 @@ export interface EnrollmentGroupInput {
   readonly popLinking?: boolean;
   readonly webhook?: { readonly url: string; readonly timeoutMs?: number } | null;
   readonly retryAfterSeconds?: number;
+  /** Default 'required' (docs/est.md "serverkeygen"). */
+  readonly serverKeygenEncryption?: ServerKeygenEncryption;
 }
 
 export const LABEL_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -92,12 +94,14 @@ export function groupRecord(input: EnrollmentGroupInput, caName: string, created
   if (input.approval !== undefined && input.approval !== 'automatic' && input.approval !== 'manual') throw invalid('approval', "'automatic' or 'manual'");
   const retryAfterSeconds = input.retryAfterSeconds ?? 60;
   if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 1 || retryAfterSeconds > 86_400) throw invalid('retryAfterSeconds', '1-86400');
+  const serverKeygenEncryption = input.serverKeygenEncryption ?? 'required';
+  if (serverKeygenEncryption !== 'none' && serverKeygenEncryption !== 'required') throw invalid('serverKeygenEncryption', "'none' or 'required'");
   return Object.freeze({
     label: input.label, caName, profile: input.profile, anchorsDer: parseAnchors(input.anchors),
     deviceIdPattern: checkPattern(input.deviceIdPattern ?? DEFAULT_DEVICE_ID_PATTERN),
     attributes: checkAttributes(input.attributes ?? {}), approval: input.approval ?? 'automatic',
     rateLimit: rateLimit(input.rateLimit), bootstrapReuse: bootstrapReuse(input.bootstrapReuse),
     reenrollWithBootstrap: input.reenrollWithBootstrap ?? false, popLinking: input.popLinking ?? false,
-    webhook: webhook(input.webhook), retryAfterSeconds, createdAt,
+    webhook: webhook(input.webhook), retryAfterSeconds, serverKeygenEncryption, createdAt,
   });
 }

@@ -21,6 +21,7 @@ import { checkCsrClaims, checkSameIdentity } from './identity.js';
 import { EnrollmentRateLimiter } from './rate-limit.js';
 import type { EnrollmentService, EnrollRequest, EnrollResult } from './types.js';
 import { callWebhook } from './webhook.js';
+import { serverKeygenEncryption } from './serverkeygen.js';
 
 /** The group that `/.well-known/est/` (no label) enrolls into, when set. */
 export const DEFAULT_ENROLLMENT_GROUP_SETTING = 'default_enrollment_group';
@@ -64,6 +65,7 @@ export class EnrollmentUseCase implements EnrollmentService {
     const issuer = await this.issuers.get(group.caName);
     const who = await authenticate(this.deps, group, issuer.certificate, request);
     ctx.deviceId = who.deviceId;
+    const keyEncryption = request.operation === 'serverkeygen' ? serverKeygenEncryption(group, request.auth) : undefined;
     const csr = await parseRequestCsr(request);
     checkChannelBinding(group, csr, request.channelBinding);
     if (who.current) checkSameIdentity(csr, who.current, who.deviceId); else checkCsrClaims(csr, who.deviceId);
@@ -79,7 +81,8 @@ export class EnrollmentUseCase implements EnrollmentService {
     const issued = await this.pipeline.run(profile, issuer, {
       publicKey: csr.publicKey, subject: csr.subject, subjectAltNames: csr.subjectAltNames, deviceId: who.deviceId,
     }, actor, 'certificate.issue', { attributes, enrollment: (c) => this.#commit(group, who, attributes, c, ctx, { ...claims, pendingId }) });
-    return { status: 'issued', certificateDer: issued.certificateDer, serial: issued.serial, deviceId: who.deviceId, chainDer: chainBelowRoot(issuer) };
+    return { status: 'issued', certificateDer: issued.certificateDer, serial: issued.serial, deviceId: who.deviceId, chainDer: chainBelowRoot(issuer),
+      ...(keyEncryption ? { keyEncryption } : {}) };
   }
 
   /** Step 11's enrollment part: the device record (first enrollment) and its links, with the enrollment's audit event. */

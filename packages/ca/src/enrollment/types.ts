@@ -32,6 +32,15 @@ export interface EnrollRequest {
   readonly source: string;
 }
 
+/**
+ * How serverkeygen must send the key it generated (RFC 7030 4.4.2; the group's
+ * serverKeygenEncryption): 'password' as CMS EnvelopedData with a PasswordRecipientInfo
+ * keyed by the one-time secret this request authenticated with; 'certificate' as
+ * EnvelopedData for the key of the TLS client certificate it authenticated with (`chain[0]`);
+ * 'none' as plain PKCS#8.
+ */
+export type KeyEncryption = 'none' | 'password' | 'certificate';
+
 export type EnrollResult =
   | {
     readonly status: 'issued';
@@ -40,6 +49,8 @@ export type EnrollResult =
     readonly deviceId: string;
     /** Issuing CA first, up to (not including) the root. */
     readonly chainDer: readonly Uint8Array[];
+    /** serverkeygen only. */
+    readonly keyEncryption?: KeyEncryption;
   }
   /** Manual approval: the client sends the same CSR again after `retryAfterSeconds` (RFC 7030 4.2.3, HTTP 202). */
   | { readonly status: 'pending'; readonly retryAfterSeconds: number; readonly requestId: string };

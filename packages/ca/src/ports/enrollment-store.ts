@@ -12,6 +12,13 @@ import type { AuditEventInput } from './store.js';
 
 export type ApprovalMode = 'automatic' | 'manual';
 
+/**
+ * serverkeygen (RFC 7030 4.4.2): 'required' sends the generated key only inside CMS
+ * EnvelopedData for the device's credential (its one-time secret, or its client
+ * certificate's key); 'none' sends the PKCS#8 protected by TLS alone.
+ */
+export type ServerKeygenEncryption = 'none' | 'required';
+
 /** How often one bootstrap certificate may enroll: once, N times, or until its device holds a valid operational certificate. */
 export type BootstrapReuse =
   | { readonly kind: 'once' }
@@ -39,6 +46,7 @@ export interface EnrollmentGroupRecord {
   readonly webhook: { readonly url: string; readonly timeoutMs: number } | null;
   /** What a pending enrollment tells the device to wait (RFC 7030 4.2.3 Retry-After). */
   readonly retryAfterSeconds: number;
+  readonly serverKeygenEncryption: ServerKeygenEncryption;
   readonly createdAt: Date;
 }
 

@@ -24,6 +24,7 @@ interface Flags extends DeploymentFlags {
   readonly webhook?: string;
   readonly webhookTimeout?: number;
   readonly retryAfter?: number;
+  readonly serverKeygenEncryption?: 'none' | 'required';
   readonly json?: boolean;
 }
 
@@ -47,6 +48,7 @@ function input(flags: Flags): EnrollmentGroupInput {
     ...opt('caName', flags.ca), ...opt('deviceIdPattern', flags.deviceIdPattern), ...opt('attributes', flags.attribute),
     ...opt('approval', flags.approval), ...opt('rateLimit', flags.rateLimit), ...opt('bootstrapReuse', flags.bootstrapReuse),
     ...opt('reenrollWithBootstrap', flags.reenrollWithBootstrap), ...opt('popLinking', flags.popLinking), ...opt('retryAfterSeconds', flags.retryAfter),
+    ...opt('serverKeygenEncryption', flags.serverKeygenEncryption),
     ...(flags.webhook !== undefined ? { webhook: { url: flags.webhook, ...opt('timeoutMs', flags.webhookTimeout) } } : {}),
   };
 }
@@ -71,6 +73,7 @@ export function registerEnrollmentGroupCreate(group: Command, io: Io): void {
     .option('--pop-linking', 'require challengePassword = base64(TLS channel binding) in CSRs')
     .option('--webhook <url>', 'pre-issuance webhook (POST JSON; 2xx allows, anything else refuses)')
     .option('--webhook-timeout <ms>', 'webhook deadline in milliseconds (default 5000)', positiveIntArg)
-    .option('--retry-after <seconds>', 'what a pending enrollment tells the device to wait (default 60)', positiveIntArg))
+    .option('--retry-after <seconds>', 'what a pending enrollment tells the device to wait (default 60)', positiveIntArg)
+    .addOption(new Option('--server-keygen-encryption <mode>', "serverkeygen: 'required' (default) encrypts the key to the device's secret or certificate").choices(['none', 'required'])))
     .action((flags: Flags) => create(flags, io));
 }

@@ -12,14 +12,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { type EnrollmentService, type EnrollOperation, type EnrollResult } from '@fleetpki/ca';
+import { type EnrollmentAuth, type EnrollmentService, type EnrollOperation, type EnrollResult } from '@fleetpki/ca';
 import { encodeCertsOnly } from '@fleetpki/core';
 import { channelBindingOf } from './channel-binding.js';
 import { enrollmentAuth } from './credentials.js';
 import { httpRefusal, METHOD_NOT_ALLOWED, serviceRefusal, type EstRefusal } from './errors.js';
 import { decodeBase64Body, encodeBase64Body, mediaTypeOf } from './media.js';
 import { base64Headers, EST_MEDIA, send } from './response.js';
-import { SERVERKEYGEN_CONTENT_TYPE, serverGeneratedRequest, serverKeygenBody } from './serverkeygen.js';
+import { keyPart, SERVERKEYGEN_CONTENT_TYPE, serverGeneratedRequest, serverKeygenBody } from './serverkeygen.js';
 
 export const EST_PREFIX = '/.well-known/est/';
 /** A base64 CSR of CSR_MAX_BYTES (64 KiB) with line breaks fits; anything larger is refused with 413. */
@@ -72,7 +72,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   });
 }
 
-function issuedAnswer(res: ServerResponse, result: EnrollResult, pkcs8Der: Buffer | null): void {
+function issuedAnswer(res: ServerResponse, result: EnrollResult, pkcs8Der: Buffer | null, auth: EnrollmentAuth): void {
   if (result.status === 'pending') {
     // RFC 7030 4.2.3: 202 and Retry-After in delta-seconds (libest parses no HTTP-date).
     send(res, 202, [['Content-Type', EST_MEDIA.text], ['Retry-After', String(Math.max(1, Math.ceil(result.retryAfterSeconds)))]],
@@ -82,8 +82,7 @@ function issuedAnswer(res: ServerResponse, result: EnrollResult, pkcs8Der: Buffe
   // RFC 7030 4.2.3: exactly the issued certificate (globalsign/est refuses 0 or more than 1).
   const certsOnly = encodeCertsOnly([result.certificateDer]);
   if (pkcs8Der) {
-    send(res, 200, [['Content-Type', SERVERKEYGEN_CONTENT_TYPE]], serverKeygenBody(pkcs8Der, certsOnly));
-    pkcs8Der.fill(0);
+    send(res, 200, [['Content-Type', SERVERKEYGEN_CONTENT_TYPE]], serverKeygenBody(keyPart(pkcs8Der, result.keyEncryption, auth), certsOnly));
     return;
   }
   send(res, 200, base64Headers(EST_MEDIA.certsOnly), encodeBase64Body(certsOnly));
@@ -112,13 +111,18 @@ async function enroll(deps: EstDeps, req: IncomingMessage, res: ServerResponse, 
   }
   const generated = route.operation === 'serverkeygen' ? await serverGeneratedRequest(decoded.csrDer) : null;
   const socket = req.socket as TLSSocket;
-  const result = await deps.service.enroll({
-    label: route.label, operation: route.operation, csrDer: generated?.csrDer ?? decoded.csrDer,
-    auth: enrollmentAuth(req, route.operation),
-    channelBinding: typeof socket.getProtocol === 'function' ? channelBindingOf(socket) : null,
-    source: sourceOf(req),
-  });
-  issuedAnswer(res, result, generated?.pkcs8Der ?? null);
+  const auth = enrollmentAuth(req, route.operation);
+  try {
+    const result = await deps.service.enroll({
+      label: route.label, operation: route.operation, csrDer: generated?.csrDer ?? decoded.csrDer, auth,
+      channelBinding: typeof socket.getProtocol === 'function' ? channelBindingOf(socket) : null,
+      source: sourceOf(req),
+    });
+    issuedAnswer(res, result, generated?.pkcs8Der ?? null, auth);
+  } finally {
+    // The generated key leaves only in this answer, or not at all.
+    generated?.pkcs8Der.fill(0);
+  }
 }
 
 async function answer(deps: EstDeps, req: IncomingMessage, res: ServerResponse, route: Route): Promise<void> {

@@ -13,6 +13,8 @@ export const EST_MEDIA = {
   cacerts: 'application/pkcs7-mime',
   csrattrs: 'application/csrattrs',
   pkcs8: 'application/pkcs8',
+  /** RFC 7030 4.4.2: an encrypted server-generated key (CMS EnvelopedData). */
+  serverGeneratedKey: 'application/pkcs7-mime; smime-type=server-generated-key',
   text: 'text/plain; charset=utf-8',
 } as const;
 

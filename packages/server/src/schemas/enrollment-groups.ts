@@ -18,6 +18,10 @@ const Webhook = Type.Object({
 }, { additionalProperties: false });
 const Attributes = Type.Record(Type.String(), Type.String(), { description: 'attributes every certificate of the group gets, e.g. {"fleet":"north"}' });
 
+const ServerKeygenEncryption = Type.Union([Type.Literal('none'), Type.Literal('required')], {
+  description: "serverkeygen: 'required' (default) sends the key only as CMS EnvelopedData for the device's secret or certificate; 'none' as plain PKCS#8 inside TLS",
+});
+
 export const CreateGroupBody = Type.Object({
   label: Type.String({ minLength: 1, maxLength: 63, description: 'the EST label: /.well-known/est/<label>/' }),
   profile: Type.String({ minLength: 1, maxLength: 64, description: 'profile to issue, e.g. device-operational' }),
@@ -32,6 +36,7 @@ export const CreateGroupBody = Type.Object({
   popLinking: Type.Optional(Type.Boolean({ description: 'csrattrs asks for challengePassword = base64 of the TLS channel binding' })),
   webhook: Type.Optional(Type.Union([Webhook, Type.Null()])),
   retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+  serverKeygenEncryption: Type.Optional(ServerKeygenEncryption),
 }, { additionalProperties: false });
 export type CreateGroupBody = Static<typeof CreateGroupBody>;
 
@@ -50,6 +55,7 @@ export const GroupView = Type.Object({
   popLinking: Type.Boolean(),
   webhook: Type.Union([Type.Object({ url: Type.String(), timeoutMs: Type.Integer() }), Type.Null()]),
   retryAfterSeconds: Type.Integer(),
+  serverKeygenEncryption: ServerKeygenEncryption,
   createdAt: Timestamp,
 });
 export type GroupView = Static<typeof GroupView>;
@@ -89,7 +95,7 @@ export function groupView(g: EnrollmentGroupRecord): GroupView {
     label: g.label, estPath: `/.well-known/est/${g.label}/`, ca: g.caName, profile: g.profile, anchors: g.anchorsDer.map((d) => toPem('CERTIFICATE', d)),
     deviceIdPattern: g.deviceIdPattern, attributes: { ...g.attributes }, approval: g.approval, rateLimit: g.rateLimit,
     bootstrapReuse: reuseView(g.bootstrapReuse), reenrollWithBootstrap: g.reenrollWithBootstrap, popLinking: g.popLinking,
-    webhook: g.webhook, retryAfterSeconds: g.retryAfterSeconds, createdAt: iso(g.createdAt),
+    webhook: g.webhook, retryAfterSeconds: g.retryAfterSeconds, serverKeygenEncryption: g.serverKeygenEncryption, createdAt: iso(g.createdAt),
   };
 }
 
