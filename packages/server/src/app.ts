@@ -31,6 +31,7 @@ import { ocspFastPath } from './ocsp-fast-path.js';
 import { publicRoutes } from './routes/public.js';
 import { revocationRoutes } from './routes/revocations.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { trustBundleRoutes } from './routes/trust-bundle.js';
 
 export interface AppDeps {
   readonly ca: CertificateAuthority;
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(enrollmentGroupRoutes, { ca: deps.ca });
   }, { prefix: API_PREFIX });
   await app.register(publicRoutes, { ca: deps.ca, metrics });
+  await app.register(trustBundleRoutes, { prefix: API_PREFIX, dataDir: deps.config.dataDir });
   const now = (): Date => deps.ca.deps.clock.now();
   await app.register(ocspRoutes, { responder: deps.ca.ocsp, now });
   await app.register(crlRoutes, { ca: deps.ca, now });
