@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path,est]`
+// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path,est,agent]`
 // Every figure is printed beside the ceiling measured in the same run, as a ratio:
 // machines here are shared and noisy, ratios travel better than absolute numbers.
 import { measureCeilings } from './ceilings.mjs';
@@ -9,12 +9,13 @@ import { measureOcsp } from './ocsp.mjs';
 import { measurePath } from './path.mjs';
 import { measureCrl } from './crl.mjs';
 import { measureEst } from './est.mjs';
+import { measureAgents } from './agent.mjs';
 
 const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
 const value = (f, d) => { const i = args.indexOf(f); return i >= 0 && args[i + 1] ? args[i + 1] : d; };
 const smoke = flag('--smoke');
-const only = value('--only', 'issuance,search,ocsp,crl,path,est').split(',');
+const only = value('--only', 'issuance,search,ocsp,crl,path,est,agent').split(',');
 const rows = Number(value('--rows', smoke ? '3000' : '1000000'));
 const pgUrl = process.env.FLEETPKI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const records = [];
@@ -105,6 +106,14 @@ if (only.includes('est')) {
   rec('  EST simpleenroll p99 latency', e.est.p99, 'ms');
   rec('  bare mutual-TLS p99 latency', e.ceiling.p99, 'ms');
   if (e.est.errors > 0) log(`EST: ${e.est.errors} requests failed: ${JSON.stringify(e.est.statuses)}`);
+}
+if (only.includes('agent')) {
+  const n = smoke ? 20 : 1000;
+  const a = await measureAgents({ agents: n, concurrency: smoke ? 4 : 16, log });
+  if (a.failed > 0) log(`agent: ${a.failed} renewals failed`);
+  rec(`agent renewals, ${n} agents against one server (same process)`, a.rps, 'renew/s');
+  rec('  agent renewal p99 latency (agent-observed)', a.p99, 'ms');
+  rec('  CPU per renewal, agent + server', a.cpuMsPerRenewal, 'ms');
 }
 
 const w = Math.max(...records.map((r) => r.name.length));
