@@ -5,7 +5,8 @@
 // Agents and server share this process and its two cores: renewals/s is a floor, and the
 // latency is what an agent observes (server time plus the agent's own work).
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SYSTEM_ACTOR } from '@fleetpki/ca';
