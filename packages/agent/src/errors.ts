@@ -12,7 +12,6 @@ export const AGENT_ERRORS = {
   CERTIFICATE_EXPIRED: 'the operational certificate expired and bootstrap fallback is not allowed or was refused',
   CERTIFICATE_REVOKED: 'the operational certificate is revoked: it is no longer presented',
   CLOCK_UNTRUSTED: 'the clock is before the agent build time, the certificate notBefore or a signed OCSP producedAt',
-  BUNDLE_REFUSED: 'a trust bundle was refused',
   CONFIG_INVALID: 'the agent configuration is invalid',
 } as const;
 
