@@ -64,7 +64,7 @@ describe('public endpoints', () => {
       '/api/v1/enrollment-groups/{label}/pending/{id}/approve', '/api/v1/enrollment-groups/{label}/pending/{id}/reject',
       '/api/v1/enrollment-groups/{label}/secrets',
       '/api/v1/revocations', '/api/v1/revocations/preview',
-      '/api/v1/tokens', '/api/v1/tokens/{id}', '/ca/{name}.crt', '/healthz', '/metrics',
+      '/api/v1/tokens', '/api/v1/tokens/{id}', '/api/v1/trust/bundle', '/ca/{name}.crt', '/healthz', '/metrics',
     ]);
     assert.deepEqual(Object.keys(doc.paths['/api/v1/certificates']!).sort(), ['get', 'post']);
     assert.deepEqual(doc.paths['/healthz']!['get']!.security, []);
