@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromPemAll, parseCertificate, subjectString, type TrustStore } from '@fleetpki/core';
+import { fromPemAll, parseCertificate, subjectString, type Certificate, type TrustStore } from '@fleetpki/core';
 import type { AgentConfig } from './config.js';
 import { AgentError, isAgentError } from './errors.js';
 import { EstClient } from './est-client.js';
@@ -120,9 +120,39 @@ export class Agent {
   }
 
   private async obtain(now: Date, trust: TrustStore, r: ObtainRequest): Promise<ObtainResult> {
+    try {
+      return await this.obtainOnce(now, trust, r);
+    } catch (e) {
+      if (!isAgentError(e) || e.code !== 'SERVER_UNTRUSTED' || trust.pins().length === 0) throw e;
+      const promoted = await this.promotePinsFromCacerts(now, trust);
+      if (promoted === trust) throw e;
+      return this.obtainOnce(now, promoted, r);
+    }
+  }
+
+  /**
+   * RFC 7030 4.1.1 bootstrap: a store that holds a root only as a pin cannot validate a
+   * server that does not send its root (ours sends the chain below it). So cacerts is read
+   * once without validation, and a certificate in it whose hash the store pins is promoted:
+   * the pin, not the connection, is what makes it trustworthy.
+   */
+  private async promotePinsFromCacerts(now: Date, trust: TrustStore): Promise<TrustStore> {
+    let next = trust;
+    try {
+      const certs = await this.est.cacerts({ trust, now, identity: null, unverified: true });
+      for (const der of certs) next = next.promote(parseCertificate(der));
+    } catch (e) {
+      this.log('warn', 'trust.pin_bootstrap_failed', { message: (e as Error).message });
+      return trust;
+    }
+    if (next !== trust) { this.files.saveTrust(next); this.log('info', 'trust.pin_promoted', { via: 'cacerts' }); }
+    return next;
+  }
+
+  private async obtainOnce(now: Date, trust: TrustStore, r: ObtainRequest): Promise<ObtainResult> {
     this.log('info', 'est.request', { operation: r.operation, source: r.source });
     try {
-      return await obtain({ config: this.config, identities: this.identities, files: this.files, est: this.est, trust, now }, r);
+      return await obtain({ config: this.config, identities: this.identities, files: this.files, est: this.est, trust, now, onAnchor: (a) => this.promote(a) }, r);
     } catch (e) {
       if (isAgentError(e) && e.detail['estCode'] === 'OPERATIONAL_CERTIFICATE_REVOKED') {
         this.identities.markRevoked(now);
@@ -175,6 +205,19 @@ export class Agent {
 
   private renewal(id: Identity): ObtainRequest {
     return { operation: 'simplereenroll', source: 'reenroll', tls: { certPem: id.chainPem, keyPem: id.key.tlsKey }, keep: id.certificate, subject: '' };
+  }
+
+  /**
+   * A pinned backup root the server presented, and that validated the chain, becomes a full
+   * anchor (TrustStore.promote, decision 005): its name and validity then take part in
+   * path validation, and it can sign bundles without carrying its certificate.
+   */
+  private promote(anchor: Certificate): void {
+    const trust = this.trust();
+    const next = trust.promote(anchor);
+    if (next === trust) return;
+    this.files.saveTrust(next);
+    this.log('info', 'trust.pin_promoted', { subject: subjectString(anchor) });
   }
 
   /** `fleetpki-agent renew`: the next tick renews whatever the schedule says. */

@@ -6,7 +6,7 @@
  * anything else a refusal whose body starts with the server's stable code.
  */
 import { request } from 'node:http';
-import { parseCertsOnly, type TrustStore } from '@fleetpki/core';
+import { parseCertsOnly, type Certificate, type TrustStore } from '@fleetpki/core';
 import { AgentError } from './errors.js';
 import { type ClientIdentity, connectVerified } from './tls-connect.js';
 
@@ -32,6 +32,10 @@ export interface ExchangeContext {
   readonly trust: TrustStore;
   readonly now: Date;
   readonly identity: ClientIdentity | null;
+  /** Told the anchor every validated connection ended at (to promote a pinned root). */
+  readonly onAnchor?: (anchor: Certificate) => void;
+  /** See ConnectOptions.unverified. */
+  readonly unverified?: boolean;
 }
 
 const readBody = (res: import('node:http').IncomingMessage): Promise<Buffer> => new Promise((resolve, reject) => {
@@ -50,7 +54,8 @@ const readBody = (res: import('node:http').IncomingMessage): Promise<Buffer> => 
 export async function exchange(url: URL, method: 'GET' | 'POST', path: string, ctx: ExchangeContext, timeoutMs: number, body?: Buffer, headers: Record<string, string> = {}): Promise<HttpAnswer> {
   const port = Number(url.port || 443);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const { socket } = await connectVerified({ host, port, trust: ctx.trust, now: ctx.now, identity: ctx.identity, timeoutMs });
+  const { socket, path: verified } = await connectVerified({ host, port, trust: ctx.trust, now: ctx.now, identity: ctx.identity, timeoutMs, unverified: ctx.unverified === true });
+  if (verified) ctx.onAnchor?.(verified.anchor);
   return new Promise((resolve, reject) => {
     const req = request({
       createConnection: () => socket, method, path, host, port,

@@ -38,6 +38,7 @@ export interface ObtainDeps {
   readonly est: EstClient;
   readonly trust: TrustStore;
   readonly now: Date;
+  readonly onAnchor?: (anchor: Certificate) => void;
 }
 
 export type ObtainResult = { readonly kind: 'issued'; readonly identity: Identity } | { readonly kind: 'pending'; readonly retryAfterSeconds: number };
@@ -61,7 +62,7 @@ async function chainFor(d: ObtainDeps, leaf: Certificate, current: Identity | nu
   const held = current?.chain.slice(1) ?? [];
   const issuer = held[0] ? parseCertificate(held[0]) : null;
   if (issuer && Buffer.from(issuer.subjectDer).equals(leaf.issuerDer)) return [leaf.der, ...held];
-  const cas = (await d.est.cacerts({ trust: d.trust, now: d.now, identity: r.tls })).map((der) => parseCertificate(der));
+  const cas = (await d.est.cacerts({ trust: d.trust, now: d.now, identity: r.tls, ...(d.onAnchor ? { onAnchor: d.onAnchor } : {}) })).map((der) => parseCertificate(der));
   // Intermediates only: the anchors come from the trust store, never from the server.
   return [leaf.der, ...cas.filter((c) => !Buffer.from(c.subjectDer).equals(c.issuerDer)).map((c) => c.der)];
 }
@@ -76,7 +77,7 @@ function checkIssued(d: ObtainDeps, chain: readonly Uint8Array[], key: KeyHandle
 export async function obtain(d: ObtainDeps, r: ObtainRequest): Promise<ObtainResult> {
   const current = d.identities.pointer() ? d.identities.load() : null;
   const { pending, key } = await prepareRequest(d, r, current);
-  const answer = await d.est.enroll(r.operation, Buffer.from(pending.csr, 'base64'), { trust: d.trust, now: d.now, identity: r.tls }, r.basic);
+  const answer = await d.est.enroll(r.operation, Buffer.from(pending.csr, 'base64'), { trust: d.trust, now: d.now, identity: r.tls, ...(d.onAnchor ? { onAnchor: d.onAnchor } : {}) }, r.basic);
   if (answer.kind === 'pending') return answer;
   const chain = await chainFor(d, parseCertificate(answer.certificate), current, r);
   checkIssued(d, chain, key);

@@ -19,7 +19,8 @@ export interface ClientIdentity {
 
 export interface VerifiedConnection {
   readonly socket: TLSSocket;
-  readonly path: PathSuccess;
+  /** null only for an `unverified` connection. */
+  readonly path: PathSuccess | null;
   readonly stapledOcsp: Uint8Array | null;
 }
 
@@ -30,6 +31,11 @@ export interface ConnectOptions {
   readonly now: Date;
   readonly identity: ClientIdentity | null;
   readonly timeoutMs: number;
+  /**
+   * RFC 7030 4.1.1 bootstrap only: no validation, for fetching cacerts that are then checked
+   * out of band (here against pinned hashes). Nothing but cacerts is ever sent on it.
+   */
+  readonly unverified?: boolean;
 }
 
 /** The presented chain, leaf first, as DER (node links it through issuerCertificate). */
@@ -63,6 +69,7 @@ function open(o: ConnectOptions): Promise<{ socket: TLSSocket; stapled: Uint8Arr
 
 export async function connectVerified(o: ConnectOptions): Promise<VerifiedConnection> {
   const { socket, stapled } = await open(o);
+  if (o.unverified) return { socket, path: null, stapledOcsp: stapled };
   const [leaf, ...intermediates] = peerChain(socket);
   const result = leaf
     ? verifyPath({

@@ -5,17 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseCertificate, parseCsr, verifyPath, certificateAnchor } from '@fleetpki/core';
+import { certificateAnchor, encodeTrustStore, fromPem, parseCertificate, parseCsr, parseTrustStore, pinOf, TrustStore, verifyPath } from '@fleetpki/core';
 import { openFixture, type Fixture } from './support.js';
 
 let f: Fixture;
 before(async () => { f = await openFixture(); });
 after(async () => { await f.close(); });
 
-const anchors = () => [certificateAnchor(parseCertificate(Buffer.from(f.rootPem.replace(/-----[^-]+-----|\s/g, ''), 'base64')))];
+const rootCertificate = () => parseCertificate(fromPem(f.rootPem, ['CERTIFICATE']));
+const anchors = () => [certificateAnchor(rootCertificate())];
 
 describe('first enrollment', () => {
   it('enrolls with an IDevID, stores key 0600 and chain, and the identity validates as clientAuth', async () => {
@@ -89,6 +90,21 @@ describe('first enrollment', () => {
     assert.equal(readFileSync(marker, 'utf8').trim(), agent.current()!.pointer.serial);
     await exited;
     assert.equal(out, 'ready\nreloaded\n');
+  });
+
+  it('trusts a root held only as a pin: cacerts read once unvalidated (RFC 7030 4.1.1), the pinned root promoted, then validated connections', async () => {
+    await f.group('pinned');
+    const b = await f.bootstrap('sensor-p1');
+    const stateDir = join(f.dir, 'agents', 'p1');
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(join(stateDir, 'trust.json'), encodeTrustStore(TrustStore.of([pinOf(rootCertificate(), 'spki-sha256')])));
+    const agent = f.agent('p1', { label: 'pinned', bootstrap: b, trustAnchorsFile: undefined });
+    const r = await agent.tick();
+    assert.equal(r.action, 'enrolled', `${r.error?.code}: ${r.error?.message}`);
+    const held = parseTrustStore(readFileSync(join(stateDir, 'trust.json'), 'utf8'));
+    assert.ok(held.ok);
+    assert.deepEqual(held.store.anchors().map((a) => a.kind), ['certificate']);
+    assert.deepEqual(Buffer.from(held.store.certificates()[0]!.der), Buffer.from(rootCertificate().der));
   });
 
   it('refuses a server that does not chain to its trust store, before sending anything', async () => {
