@@ -85,6 +85,28 @@ describe('the fleetpki-agent process', () => {
     await assertUsable();
   });
 
+  it('runs as a daemon: enrolls, logs JSON lines, writes status, stops on SIGTERM', async () => {
+    const b = await f.bootstrap('sensor-daemon');
+    const cfg = f.agentConfig('daemon', { label: 'proc', bootstrap: b });
+    const file = join(f.dir, 'daemon.json');
+    writeFileSync(file, JSON.stringify({ ...cfg, bootstrap: b }));
+    const c = spawn(process.execPath, [BIN, 'run', '--config', file]);
+    const exited = new Promise<number | null>((r) => c.once('exit', r));
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no enrollment: ${out}`)), 20_000);
+      c.stdout.on('data', (d: Buffer) => { out += d; if (out.includes('"identity.enrolled"')) { clearTimeout(timer); resolve(); } });
+    });
+    // The status file is written right after the log line; wait for it before stopping.
+    const statusFile = join(cfg.stateDir, 'status.json');
+    const state = (): string | null => { try { return JSON.parse(readFileSync(statusFile, 'utf8')).state; } catch { return null; } };
+    for (let i = 0; i < 100 && state() !== 'ok'; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(state(), 'ok');
+    c.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    for (const line of out.trim().split('\n')) assert.equal(typeof JSON.parse(line).event, 'string');
+  });
+
   it('always restarts with a usable identity after kill -9 at random points of a renewal (30 times)', async () => {
     const t0 = Date.now();
     assert.equal((await run(['renew'])).code, 0);
