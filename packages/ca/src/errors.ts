@@ -31,6 +31,7 @@ export const SERVICE_ERRORS = {
   REVOCATION_CONFIRMATION_INVALID: { kind: 'rejected', message: 'the revocation confirmation is unknown, used, expired or for another query' },
   REVOCATION_PREVIEW_STALE: { kind: 'conflict', message: 'the certificates matching the query changed since the dry run' },
   TOKEN_NOT_FOUND: { kind: 'not_found', message: 'no such API token' },
+  DEVICE_NOT_FOUND: { kind: 'not_found', message: 'no such device' },
   ENROLLMENT_GROUP_NOT_FOUND: { kind: 'not_found', message: 'no such enrollment group' },
   ENROLLMENT_GROUP_EXISTS: { kind: 'conflict', message: 'an enrollment group with this label exists' },
   ENROLLMENT_PENDING_NOT_FOUND: { kind: 'not_found', message: 'no such pending enrollment' },

@@ -7,6 +7,7 @@ import { auditContract } from './contract-audit.js';
 import { casContract } from './contract-cas.js';
 import { certificatesContract } from './contract-certificates.js';
 import { crlContract } from './contract-crl.js';
+import { devicesContract } from './contract-devices.js';
 import { enrollmentContract } from './contract-enrollment.js';
 import { revocationContract, revocationQueryContract } from './contract-revocation.js';
 import { searchContract } from './contract-search.js';
@@ -24,5 +25,6 @@ export function runStoreContract(name: string, open: OpenHarness): void {
     describe('audit chain', () => auditContract(open));
     describe('API tokens, settings, migrations', () => tokensContract(open));
     describe('enrollment', () => enrollmentContract(open));
+    describe('devices, status events, presence', () => devicesContract(open));
   });
 }
