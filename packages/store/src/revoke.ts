@@ -130,7 +130,7 @@ export async function revokeRows(
 function revokedStatusEvent(c: RevokedCertificate): StatusEventInput {
   return {
     type: 'certificate.revoked', caName: c.caName, serial: c.serial, deviceId: c.deviceId,
-    detail: { reason: c.reason, revokedAt: c.revokedAt.toISOString() }, at: c.revokedAt,
+    detail: { crlShard: c.crlShard, reason: c.reason, invalidityDate: c.invalidityDate?.toISOString() ?? null }, at: c.revokedAt,
   };
 }
 
@@ -148,6 +148,6 @@ export async function releaseHoldRow(tx: SqlExecutor, d: Dialect, serial: string
     serial, caName: current.caName, deviceId: current.deviceId, crlShard: current.crlShard, heldSince: new Date(current.revokedAt), releasedAt: at,
   };
   await appendAuditEvents(tx, d, [auditFor(release)]);
-  await appendStatusEvents(tx, d, [{ type: 'certificate.hold_released', caName: current.caName, serial, deviceId: current.deviceId, detail: {}, at }]);
+  await appendStatusEvents(tx, d, [{ type: 'certificate.hold_released', caName: current.caName, serial, deviceId: current.deviceId, detail: { crlShard: current.crlShard }, at }]);
   return { outcome: 'released', release };
 }

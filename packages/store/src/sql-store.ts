@@ -203,8 +203,8 @@ export class SqlStore implements Store {
 
   getDeviceAttributes(deviceId: string): Promise<DeviceAttributesRecord | null> { return selectAttributes(this.driver, deviceId); }
   statusEventsAfter(afterSeq: number, limit: number): Promise<StatusEventRecord[]> { return selectStatusEventsAfter(this.driver, afterSeq, limit); }
-  statusEventBounds(): Promise<{ first: number; last: number }> { return selectStatusEventBounds(this.driver); }
-  pruneStatusEvents(before: Date): Promise<number> { return deleteStatusEventsBefore(this.driver, before); }
+  statusEventBounds(): Promise<{ last: number; prunedThrough: number }> { return selectStatusEventBounds(this.driver); }
+  pruneStatusEvents(before: Date): Promise<number> { return this.driver.transaction((tx) => deleteStatusEventsBefore(tx, before)); }
   watchStatusEvents(onWake: () => void): Promise<(() => Promise<void>) | null> { return this.driver.listen(STATUS_CHANNEL, onWake); }
   deniedSerials(now: Date, afterSerial: string, limit: number): Promise<DeniedSerial[]> { return selectDenied(this.driver, now, afterSerial, limit); }
 

@@ -50,11 +50,26 @@ export async function selectStatusEventsAfter(db: SqlExecutor, afterSeq: number,
   return rows.map(toEvent);
 }
 
-export async function selectStatusEventBounds(db: SqlExecutor): Promise<{ first: number; last: number }> {
-  const [row] = await db.all('SELECT MIN(seq) AS first, MAX(seq) AS last FROM status_events');
-  return { first: row?.['first'] === null || row === undefined ? 0 : num(row, 'first'), last: row?.['last'] === null || row === undefined ? 0 : num(row, 'last') };
+/** Pruning records the highest seq it deleted, so a reader can tell a pruned range from a rolled-back writer's hole. */
+const PRUNED_SETTING = 'status_events_pruned_through';
+
+async function prunedThrough(db: SqlExecutor): Promise<number> {
+  const [row] = await db.all('SELECT value FROM settings WHERE key = ?', [PRUNED_SETTING]);
+  return row === undefined ? 0 : Number(str(row, 'value'));
 }
 
-export async function deleteStatusEventsBefore(db: SqlExecutor, before: Date): Promise<number> {
-  return (await db.run('DELETE FROM status_events WHERE at < ?', [msOf(before)])).changes;
+export async function selectStatusEventBounds(db: SqlExecutor): Promise<{ last: number; prunedThrough: number }> {
+  const [row] = await db.all('SELECT MAX(seq) AS last FROM status_events');
+  const pruned = await prunedThrough(db);
+  const last = row === undefined || row['last'] === null ? 0 : num(row, 'last');
+  return { last: Math.max(last, pruned), prunedThrough: pruned };
+}
+
+export async function deleteStatusEventsBefore(tx: SqlExecutor, before: Date): Promise<number> {
+  const [row] = await tx.all('SELECT MAX(seq) AS through FROM status_events WHERE at < ?', [msOf(before)]);
+  if (row === undefined || row['through'] === null) return 0;
+  const through = num(row, 'through');
+  const { changes } = await tx.run('DELETE FROM status_events WHERE seq <= ?', [through]);
+  await tx.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [PRUNED_SETTING, String(Math.max(through, await prunedThrough(tx)))]);
+  return changes;
 }

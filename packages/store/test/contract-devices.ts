@@ -52,9 +52,11 @@ export function devicesContract(open: OpenHarness): void {
       ['certificate.hold_released', s2, 'issuing-1', `dev-${s2}`, null],
     ]);
     assert.deepEqual((await store.statusEventsAfter(events[0]!.seq, 1)).map((e) => e.seq), [events[1]!.seq]);
-    assert.deepEqual(await store.statusEventBounds(), { first: events[0]!.seq, last: events[2]!.seq });
+    assert.deepEqual(await store.statusEventBounds(), { last: events[2]!.seq, prunedThrough: 0 });
     assert.equal(await store.pruneStatusEvents(at(103)), 2);
-    assert.deepEqual(await store.statusEventBounds(), { first: events[2]!.seq, last: events[2]!.seq });
+    assert.deepEqual(await store.statusEventBounds(), { last: events[2]!.seq, prunedThrough: events[1]!.seq });
+    assert.equal(await store.pruneStatusEvents(at(200)), 1);
+    assert.deepEqual(await store.statusEventBounds(), { last: events[2]!.seq, prunedThrough: events[2]!.seq }, 'an empty outbox keeps its head');
     await store.revokeCertificates([revocation(s3!, 'keyCompromise', 104)], auditFor);
     const after = await store.statusEventsAfter(events[2]!.seq, 10);
     assert.equal(after.length, 1);

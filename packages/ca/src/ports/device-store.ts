@@ -81,9 +81,12 @@ export interface DeviceStore {
 
   /** Outbox rows with seq > afterSeq, ascending, at most `limit`. */
   statusEventsAfter(afterSeq: number, limit: number): Promise<StatusEventRecord[]>;
-  /** The highest seq written, and the lowest still kept (0 when the outbox is empty). */
-  statusEventBounds(): Promise<{ readonly first: number; readonly last: number }>;
-  /** Deletes outbox rows older than `before`; returns how many. */
+  /**
+   * `last`: the highest seq written (0 when none); `prunedThrough`: every seq up to it was
+   * deleted by pruning (0 when none was), so a reader behind it has missed events.
+   */
+  statusEventBounds(): Promise<{ readonly last: number; readonly prunedThrough: number }>;
+  /** Deletes outbox rows older than `before` (and every earlier seq); returns how many. */
   pruneStatusEvents(before: Date): Promise<number>;
   /**
    * Calls `onWake` soon after any node commits an outbox row, where the engine can tell
