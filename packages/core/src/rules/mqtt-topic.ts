@@ -107,6 +107,9 @@ export function mqttTopicMatches(filter: string, topic: string): boolean {
 export function filterCoversUnchecked(granted: string, requested: string): boolean {
   const g = granted.split('/');
   const r = requested.split('/');
+  // '#' also reaches its parent (4.7.1.2), except where the parent would be the empty topic,
+  // which is no topic name (4.7.3): there "#" reaches what "+/#" reaches, and "/#" what "/+/#" does.
+  if (requested === '#' || requested === '/#') r.splice(-1, 0, '+');
   // 4.7.2: a leading wildcard in the grant never reaches the '$' topics a literal request names.
   if ((g[0] === '+' || g[0] === '#') && r[0]!.startsWith('$')) return false;
   for (let i = 0; i < g.length; i++) {

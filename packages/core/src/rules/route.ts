@@ -5,10 +5,11 @@
  *
  * Request paths are normalized the one way RFC 3986 section 6.2.2.2 makes safe: percent-
  * encoded unreserved characters are decoded (`%7E` is `~`); every other escape stays encoded,
- * so `%2F` is never a separator and `%2E%2E` decodes to `..` and is refused. A path with a
- * `.` or `..` segment, an empty segment (`//`, a trailing `/`), a malformed escape or a
- * character outside RFC 3986's pchar set is refused outright rather than repaired: a server
- * behind the gateway might repair it differently.
+ * so `%2E%2E` decodes to `..` and is refused. A path with a `.` or `..` segment, an empty
+ * segment (`//`, a trailing `/`), a malformed escape, an encoded `/`, `\` or NUL (`%2F`,
+ * `%5C`, `%00`: a server behind the gateway that decodes them would see other segments than
+ * we matched; Apache refuses them by default too, AllowEncodedSlashes) or a character outside
+ * RFC 3986's pchar set is refused outright rather than repaired.
  */
 
 /** RFC 3986 section 2.3. */
@@ -48,6 +49,7 @@ function decodeEscapes(path: string): string | null {
     const hex = path.slice(i + 1, i + 3);
     if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return null;
     const decoded = String.fromCharCode(parseInt(hex, 16));
+    if (decoded === '/' || decoded === '\\' || decoded === '\0') return null;
     out += UNRESERVED.test(decoded) ? decoded : `%${hex.toUpperCase()}`;
     i += 2;
   }
