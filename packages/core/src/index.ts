@@ -42,6 +42,7 @@ export { ALL_REASONS, parseCrlDistributionPoints, parseCrlScope, type CrlScope, 
 export { OCSP_HASH_OIDS, certIdFor, certIdIssuedBy, encodeCertId, issuerHashes, type CertId, type OcspHash, type OcspIssuer } from './ocsp/cert-id.js';
 export { NONCE_MAX_OCTETS, OID_PKIX_OCSP_NONCE } from './ocsp/nonce.js';
 export { OCSP_REQUEST_LIMITS, parseOcspRequest, type OcspRequest, type OcspRequestOptions } from './ocsp/request.js';
+export { encodeOcspRequest } from './ocsp/request-build.js';
 export { encodeSingleResponse, type OcspCertStatus, type SingleResponse, type SingleResponseFields } from './ocsp/single-response.js';
 export {
   OCSP_RESPONSE_STATUS, OID_PKIX_OCSP_BASIC, buildOcspResponse, encodeResponseData, ocspErrorResponse, ocspResponderKeyId,

@@ -59,6 +59,8 @@ export const ConfigSchema = Type.Object({
     /** How long status-event outbox rows are kept for nodes and gateways that were away (they reload beyond it). */
     eventRetention: Type.String({ pattern: DURATION, default: '7d' }),
   }, { default: {}, additionalProperties: false }),
+  /** The ingestion gateway's section (`fleetpki gateway`): validated by @fleetpki/gateway, opaque here. */
+  gateway: Type.Optional(Type.Unknown()),
   /** Extra profiles, or replacements for built-ins of the same name. */
   profiles: Type.Array(Type.Unknown(), { default: [] }),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),

@@ -26,7 +26,7 @@ export interface ServeFlags {
 }
 export type Env = Readonly<Record<string, string | undefined>>;
 
-function parseListen(text: string): { host: string; port: number } {
+export function parseListen(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text) ?? /^()()(\d{1,5})$/.exec(text);
   if (!m) throw new ConfigError([`listen: "${text}" is not HOST:PORT`]);
   return { host: m[1] || m[2] || '127.0.0.1', port: Number(m[3]) };
