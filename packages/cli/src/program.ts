@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import type { Io } from './io.js';
 import { registerServe } from './commands/serve.js';
+import { registerGateway } from './commands/gateway.js';
 import { registerCaInitRoot } from './commands/ca-init-root.js';
 import { registerCaRequest } from './commands/ca-request.js';
 import { registerCaSign } from './commands/ca-sign.js';
@@ -59,6 +60,7 @@ export function buildProgram(io: Io): Command {
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError(true);
   registerServe(program, io);
+  registerGateway(program, io);
   for (const group of GROUPS) {
     const cmd = program.command(group.name).description(group.description);
     for (const register of group.commands) register(cmd, io);

@@ -15,8 +15,16 @@ const Patterns = Type.Array(Type.String(), { maxItems: 256 });
 const Access = Type.Object({ publish: Patterns, subscribe: Patterns, routes: Type.Optional(Patterns) }, { additionalProperties: false });
 
 /** Names the TLS listeners' certificate carries; the node's name shows in audit events (actor gateway:<name>). */
+const HOST_PORT = '^(\\[[0-9A-Fa-f:.]+\\]|[^:\\s]+):\\d{1,5}$';
+
 export const GatewaySchema = Type.Object({
   name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })),
+  /** HOST:PORT of each listener; the --https, --mqtt and --metrics flags win. */
+  listen: Type.Object({
+    https: Type.Optional(Type.String({ pattern: HOST_PORT })),
+    mqtt: Type.Optional(Type.String({ pattern: HOST_PORT })),
+    metrics: Type.Optional(Type.String({ pattern: HOST_PORT })),
+  }, { default: {}, additionalProperties: false }),
   /** PEM files of CA certificates trusted besides the deployment's roots (CAs we do not run). */
   anchors: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
   /** PEM files of intermediate CA certificates devices may omit from their chains. */
@@ -62,7 +70,7 @@ export const GatewaySchema = Type.Object({
     action: Type.Union([Type.Literal('alert'), Type.Literal('refuse'), Type.Literal('quarantine')], { default: 'alert' }),
     /** What quarantine sets (the rules decide what it stops; both connections are closed). */
     attribute: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', default: 'status' }),
-    value: Type.String({ maxLength: 256, default: 'quarantined' }),
+    value: Type.String({ pattern: '^[A-Za-z0-9 _.:-]{1,128}$', default: 'quarantined' }),
   }, { default: {}, additionalProperties: false }),
   presenceFlushMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 1000 }),
   /** Between outbox polls (SQLite: how long a change made by another process may take to bite). */
@@ -77,6 +85,9 @@ export const DEFAULT_ACCESS = Object.freeze({
   subscribe: ['devices/${device.id}/#'],
   routes: ['/telemetry/${device.id}', '/telemetry/${device.id}/*'],
 });
+
+/** The connect rule clone quarantine adds: the quarantine attribute refuses the device. */
+export const QUARANTINE_RULE = 'clone-quarantine';
 
 export interface NamedPolicy { readonly name: string; readonly appliesTo: CompiledRule | null; readonly policy: CompiledAccessPolicy }
 
@@ -103,7 +114,10 @@ function compilePolicy(name: string, spec: Parameters<typeof compileAccessPolicy
 }
 
 function compileAll(c: Raw, problems: string[]): Pick<GatewayConfig, 'rules' | 'sequences' | 'policies'> {
-  const rules = compileRuleSet(c.rules as Parameters<typeof compileRuleSet>[0]);
+  const specs = [...(c.rules as Parameters<typeof compileRuleSet>[0])];
+  // Quarantine only means something if it refuses: its attribute keeps the device out.
+  if (c.clone.action === 'quarantine') specs.push({ name: QUARANTINE_RULE, when: 'connect', expression: `!(attributes[${JSON.stringify(c.clone.attribute)}] == ${JSON.stringify(c.clone.value)})` });
+  const rules = compileRuleSet(specs);
   if (!rules.ok) problems.push(...rules.problems.map((p) => `gateway.${p}`));
   const sequences = compileSequenceRules(c.sequences as Parameters<typeof compileSequenceRules>[0]);
   if (!sequences.ok) problems.push(...sequences.problems.map((p) => `gateway.${p}`));
