@@ -49,6 +49,15 @@ function presentedChain(socket: TLSSocket): Uint8Array[] {
   return out;
 }
 
+/**
+ * Ends a connection now: TLS close_notify and FIN at once (the peer sees a clean close),
+ * the socket destroyed a second later if the peer does not close its side.
+ */
+export function hangUp(socket: TLSSocket): void {
+  socket.end();
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
 /** The remote address without the IPv4-mapped prefix. */
 export const sourceOf = (socket: TLSSocket): string => (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
 
@@ -78,17 +87,14 @@ export class Gatekeeper {
     const clones = this.d.live.clonesOf(c);
     if (clones.length > 0 && this.#clone(c, clones)) return refusal('GATEWAY_CLONE');
     this.d.metrics.connections.inc({ protocol, resumed: String(socket.isSessionReused()) });
-    this.d.metrics.live.inc({ protocol });
     this.d.presence.seen(admitted.deviceId, admitted.serial, source, this.d.now());
     socket.once('close', () => this.unregister(c));
     return c;
   }
 
   unregister(c: LiveConnection): void {
-    if (c.closed) return;
     c.closed = true;
     this.d.live.remove(c);
-    this.d.metrics.live.dec({ protocol: c.protocol });
   }
 
   /** True when the new connection is refused (action refuse or quarantine). */

@@ -95,6 +95,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     foreign: new ForeignStatusChecker({ mode: config.revocation.foreign, timeoutMs: config.revocation.timeoutMs, cacheSeconds: config.revocation.cacheSeconds }),
   });
   const live = new LiveConnections();
+  metrics.liveCount = (p) => live.count(p);
   const audit = new AuditTrail(dep.store, actor, now, onError);
   const presence = new PresenceRecorder(dep.store, config.name, config.presenceFlushMs, onError);
   // 3. enforcement

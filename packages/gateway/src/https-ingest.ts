@@ -15,7 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket, TlsOptions } from 'node:tls';
 import { normalizeRequestPath, validateTopicName } from '@fleetpki/core';
-import type { Gatekeeper } from './gatekeeper.js';
+import { hangUp, type Gatekeeper } from './gatekeeper.js';
 import type { LiveConnection } from './live-connections.js';
 import type { MessageGate } from './messages.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -87,7 +87,7 @@ export class HttpsIngest {
   async #admit(socket: TLSSocket): Promise<SocketState> {
     const r = await this.d.gatekeeper.admit(socket);
     if (!r.ok) { this.d.gatekeeper.refuseConnection('https', socket, r); return r.refusal; }
-    const live = this.d.gatekeeper.register(socket, 'https', r, () => socket.destroy());
+    const live = this.d.gatekeeper.register(socket, 'https', r, () => hangUp(socket));
     if (isRefusal(live)) this.d.gatekeeper.refuseConnection('https', socket, { refusal: live, serial: r.serial, deviceId: r.deviceId });
     return live;
   }

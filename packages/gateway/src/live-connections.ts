@@ -45,23 +45,26 @@ export class LiveConnections {
   readonly #bySerial = new Map<string, Set<LiveConnection>>();
   readonly #byDevice = new Map<string, Set<LiveConnection>>();
   #nextId = 1;
-  #count = 0;
+  readonly #counts: Record<Protocol, number> = { https: 0, mqtt: 0 };
 
-  get size(): number { return this.#count; }
+  get size(): number { return this.#counts.https + this.#counts.mqtt; }
+  count(protocol: Protocol): number { return this.#counts[protocol]; }
 
   add(c: NewConnection): LiveConnection {
     const live: LiveConnection = { ...c, id: this.#nextId++, ctx: c.admitted.ctx, grants: c.admitted.grants, closed: false };
     for (const s of live.admitted.pathSerials) addTo(this.#bySerial, s, live);
     addTo(this.#byDevice, live.admitted.deviceId, live);
-    this.#count++;
+    this.#counts[live.protocol]++;
     return live;
   }
 
-  remove(c: LiveConnection): void {
-    if (!this.#byDevice.get(c.admitted.deviceId)?.has(c)) return;
+  /** Idempotent: false when it was not (or no longer) live. */
+  remove(c: LiveConnection): boolean {
+    if (!this.#byDevice.get(c.admitted.deviceId)?.has(c)) return false;
     for (const s of c.admitted.pathSerials) removeFrom(this.#bySerial, s, c);
     removeFrom(this.#byDevice, c.admitted.deviceId, c);
-    this.#count--;
+    this.#counts[c.protocol]--;
+    return true;
   }
 
   /** Connections whose path holds this serial (the leaf's, or a CA's). */

@@ -17,10 +17,15 @@ export class GatewayMetrics {
     labelNames: ['protocol', 'resumed'] as const, registers: [this.registry],
   });
 
+  /** Read from the live index at each scrape (liveCount). */
   readonly live = new Gauge({
     name: 'fleetpki_gateway_connections_live', help: 'Admitted connections open now, by protocol',
     labelNames: ['protocol'] as const, registers: [this.registry],
+    collect: () => { for (const p of ['https', 'mqtt'] as const) this.live.set({ protocol: p }, this.liveCount(p)); },
   });
+
+  /** Set by the gateway to its live index. */
+  liveCount: (protocol: Protocol) => number = () => 0;
 
   readonly refusals = new Counter({
     name: 'fleetpki_gateway_refusals_total', help: 'Connections and messages refused, by protocol and stable code',

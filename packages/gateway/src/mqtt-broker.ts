@@ -14,7 +14,7 @@
 import { createServer, type Server, type TLSSocket, type TlsOptions } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { maySubscribe } from '@fleetpki/core';
-import type { Gatekeeper } from './gatekeeper.js';
+import { hangUp, type Gatekeeper } from './gatekeeper.js';
 import type { LiveConnection } from './live-connections.js';
 import { jsonObjectOf, type MessageGate } from './messages.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -94,7 +94,7 @@ export class MqttBroker {
       client.disconnect({ reasonCode: DISCONNECT_ADMINISTRATIVE_ACTION, properties: { reasonString: why.code } });
       // A client that does not read its DISCONNECT must not keep the socket open.
       setTimeout(() => client.conn.destroy(), 1000).unref();
-    } else client.conn.destroy();
+    } else hangUp(client.conn as TLSSocket);
   }
 
   #authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
