@@ -89,12 +89,16 @@ export class Admission {
     }
   }
 
-  /** Known intermediates first (a leaf alone suffices); the presented chain when they do not. */
+  /**
+   * Known intermediates first (a leaf alone suffices, and node's peer chain is not read);
+   * on failure, again with the chain the device presented, which may hold a CA we do not
+   * know, or the right one of two CAs with the same name.
+   */
   #validate(peer: Peer, now: Date): VerifyPathResult {
     const trust = this.d.trust();
     const input = { leaf: peer.leafDer!, anchors: trust.anchors, now, usage: 'clientAuth' as const };
     const first = verifyPath({ ...input, intermediates: trust.intermediates });
-    if (first.ok || (first.code !== 'ISSUER_NOT_FOUND' && first.code !== 'UNTRUSTED_ROOT')) return first;
+    if (first.ok) return first;
     const presented = peer.presentedChain().slice(1);
     return presented.length === 0 ? first : verifyPath({ ...input, intermediates: [...presented, ...trust.intermediates] });
   }
