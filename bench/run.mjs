@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path,est,agent]`
+// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path,est,agent,gateway]`
 // Every figure is printed beside the ceiling measured in the same run, as a ratio:
 // machines here are shared and noisy, ratios travel better than absolute numbers.
 import { measureCeilings } from './ceilings.mjs';
@@ -10,12 +10,13 @@ import { measurePath } from './path.mjs';
 import { measureCrl } from './crl.mjs';
 import { measureEst } from './est.mjs';
 import { measureAgents } from './agent.mjs';
+import { measureGateway } from './gateway.mjs';
 
 const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
 const value = (f, d) => { const i = args.indexOf(f); return i >= 0 && args[i + 1] ? args[i + 1] : d; };
 const smoke = flag('--smoke');
-const only = value('--only', 'issuance,search,ocsp,crl,path,est,agent').split(',');
+const only = value('--only', 'issuance,search,ocsp,crl,path,est,agent,gateway').split(',');
 const rows = Number(value('--rows', smoke ? '3000' : '1000000'));
 const pgUrl = process.env.FLEETPKI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const records = [];
@@ -114,6 +115,40 @@ if (only.includes('agent')) {
   rec(`agent renewals, ${n} agents against one server (same process)`, a.rps, 'renew/s');
   rec('  agent renewal p99 latency (agent-observed)', a.p99, 'ms');
   rec('  CPU per renewal, agent + server', a.cpuMsPerRenewal, 'ms');
+}
+if (only.includes('gateway')) {
+  const g = await measureGateway({ smoke, log, pgUrl });
+  const ratio = (r) => `rounds: ours ${r.oursRounds.join(', ')}; ceiling ${r.ceilingRounds.join(', ')}`;
+  rec('ceiling: bare node:https mutual TLS (OpenSSL validates) + 200, new connection each', g.https.ceiling.rps, 'conn/s');
+  rec('gateway HTTPS: new mutual-TLS connection + POST (admission, 202), median', g.https.ours.rps, 'conn/s', g.https.ceiling.rps);
+  log(`gateway HTTPS ${ratio(g.https)}`);
+  rec('ceiling: bare node:tls mutual TLS + fixed CONNACK, new connection each', g.mqttConnect.ceiling.rps, 'conn/s');
+  rec('gateway MQTT: new mutual-TLS connection + CONNECT/CONNACK, median', g.mqttConnect.ours.rps, 'conn/s', g.mqttConnect.ceiling.rps);
+  log(`gateway MQTT connect ${ratio(g.mqttConnect)}`);
+  rec('ceiling: bare aedes over TLS, QoS 1 PUBLISH on established connections', g.messages.ceiling.rps, 'msg/s');
+  rec('gateway MQTT: QoS 1 PUBLISH on established connections (authorization, rules)', g.messages.ours.rps, 'msg/s', g.messages.ceiling.rps);
+  log(`gateway messages ${ratio(g.messages)}`);
+  const b = g.bytes;
+  rec('bytes: TLS 1.3 mutual handshake, P-256 chains, Node defaults (stateless tickets)', b.node13, 'B');
+  rec('bytes: TLS 1.3 mutual handshake, gateway (no ticket with the client certificate)', b.t13, 'B', b.node13);
+  rec('  bytes: the same, the device sending its leaf alone', b.t13leaf, 'B', b.node13);
+  rec('bytes: TLS 1.3 resumed with a Node default ticket (the gateway offers none)', b.node13resumed, 'B');
+  rec('bytes: TLS 1.2 mutual handshake, Node defaults (a ticket)', b.node12, 'B');
+  rec('bytes: TLS 1.2 mutual handshake, gateway (session id, no ticket)', b.t12, 'B', b.node12);
+  rec('bytes: TLS 1.2 resumed by session id from the gateway\'s cache', b.t12resumed, 'B', b.t12);
+  const enf = (label, e) => {
+    for (const [kind, r] of Object.entries(e)) {
+      rec(`enforcement ${label}, ${kind}: closed p50`, r.closeP50, 'ms', 1000);
+      rec(`enforcement ${label}, ${kind}: closed p99`, r.closeP99, 'ms', 1000);
+      rec(`enforcement ${label}, ${kind}: reconnect refused p50`, r.refusedP50, 'ms', 1000);
+      rec(`enforcement ${label}, ${kind}: reconnect refused p99`, r.refusedP99, 'ms', 1000);
+    }
+  };
+  enf('1 gateway SQLite', g.enforcement);
+  if (g.postgres.skipped) {
+    log(g.postgres.skipped);
+    if (process.env.CI === 'true') process.exit(1);
+  } else enf('2 gateways PostgreSQL', g.postgres.enforcement);
 }
 
 const w = Math.max(...records.map((r) => r.name.length));

@@ -51,9 +51,12 @@ export class MqttBroker {
   readonly server: Server;
   readonly broker: Aedes;
   readonly #live = new WeakMap<Client, LiveConnection>();
+  /** The labelled child, bound once (prom-client hashes the labels on every inc otherwise). */
+  readonly #messages: { inc(): void };
 
   private constructor(tls: TlsOptions, broker: Aedes, private readonly d: MqttBrokerDeps) {
     this.broker = broker;
+    this.#messages = d.metrics.messages.labels({ protocol: 'mqtt' });
     broker.authenticate = (client, _u, _p, done) => void this.#authenticate(client).then((r) => done(r === null ? null : codeError(r), r === null));
     broker.authorizePublish = (client, packet, done) => this.#authorizePublish(client, packet, done);
     broker.authorizeSubscribe = (client, sub, done) => done(null, this.#authorizeSubscribe(client, sub));
@@ -101,19 +104,23 @@ export class MqttBroker {
     if (client === null) { done(null); return; }
     const live = this.#live.get(client);
     if (!live) { done(new Error('GATEWAY_NOT_AUTHORIZED')); return; }
-    const target = { kind: 'publish' as const, topic: packet.topic };
-    const refused = this.d.gate.authorize(live, target);
+    const refused = this.d.gate.authorize(live, { kind: 'publish', topic: packet.topic });
     if (refused) { this.#refuse(live, refused, done); return; }
-    const json = this.d.gate.tracksSequences ? jsonObjectOf(packet.payload as Buffer) : undefined;
-    this.d.gate.report(live, json).then((result) => {
-      if (!result.ok) { this.#refuse(live, result.refusal, done); return; }
-      this.d.metrics.messages.inc({ protocol: 'mqtt' });
-      this.d.presence.seen(live.admitted.deviceId, live.admitted.serial, live.source, this.d.now());
-      done(null);
+    // Without sequence rules the decision is made: no promise on the hot path.
+    if (!this.d.gate.tracksSequences) { this.#accepted(live, done); return; }
+    this.d.gate.report(live, jsonObjectOf(packet.payload as Buffer)).then((result) => {
+      if (!result.ok) this.#refuse(live, result.refusal, done);
+      else this.#accepted(live, done);
     }, (err: unknown) => {
       this.d.onError(err);
       this.#refuse(live, refusal('GATEWAY_UNAVAILABLE'), done);
     });
+  }
+
+  #accepted(live: LiveConnection, done: (err?: Error | null) => void): void {
+    this.#messages.inc();
+    this.d.presence.seen(live.admitted.deviceId, live.admitted.serial, live.source, this.d.now());
+    done(null);
   }
 
   #refuse(live: LiveConnection, r: Refusal, done: (err?: Error | null) => void): void {

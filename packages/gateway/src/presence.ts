@@ -6,8 +6,11 @@
  */
 import type { DeviceStore, PresenceUpdate } from '@fleetpki/ca';
 
+/** A note, kept small: the Date is made at flush time (a device may send thousands between flushes). */
+interface Note { readonly deviceId: string; readonly serial: string; readonly source: string; readonly atMs: number }
+
 export class PresenceRecorder {
-  #pending = new Map<string, PresenceUpdate>();
+  #pending = new Map<string, Note>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> | null = null;
 
@@ -23,8 +26,8 @@ export class PresenceRecorder {
     this.#timer.unref();
   }
 
-  seen(deviceId: string, serial: string, source: string, at: Date): void {
-    this.#pending.set(deviceId, { deviceId, serial, source, gateway: this.gateway, at });
+  seen(deviceId: string, serial: string, source: string, at: Date | number): void {
+    this.#pending.set(deviceId, { deviceId, serial, source, atMs: typeof at === 'number' ? at : at.getTime() });
   }
 
   async flush(): Promise<void> {
@@ -32,7 +35,8 @@ export class PresenceRecorder {
     if (this.#pending.size === 0) return;
     const batch = this.#pending;
     this.#pending = new Map();
-    this.#flushing = this.store.recordPresence([...batch.values()]).catch((err: unknown) => {
+    const updates: PresenceUpdate[] = [...batch.values()].map((n) => ({ deviceId: n.deviceId, serial: n.serial, source: n.source, gateway: this.gateway, at: new Date(n.atMs) }));
+    this.#flushing = this.store.recordPresence(updates).catch((err: unknown) => {
       // Keep what did not get written, unless a newer note came meanwhile.
       for (const [k, v] of batch) if (!this.#pending.has(k)) this.#pending.set(k, v);
       this.onError(err);
