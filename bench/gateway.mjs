@@ -29,6 +29,7 @@ import { buildCsr, parseNameString, toPem } from '@fleetpki/core';
 import { decryptPrivateKey, softwareSigner } from '@fleetpki/keys';
 import { loadConfig, openDeployment } from '@fleetpki/server';
 import { freePort, portIn, startFleetpki } from '../packages/gateway/dist/test/support/processes.js';
+import { dropSchema, pgProblem } from '../packages/gateway/dist/test/support/postgres.js';
 import { percentile, runLoadGenerator } from './measure.mjs';
 
 const LOADGEN = fileURLToPath(new URL('./gateway-loadgen.mjs', import.meta.url));
@@ -244,9 +245,8 @@ async function sqliteRun({ smoke, log }) {
 }
 
 async function postgresRun({ smoke, log, pgUrl }) {
-  const { default: pg } = await import('pg');
-  const probe = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
-  try { await probe.connect(); await probe.query('SELECT 1'); } catch (e) { return { skipped: `PostgreSQL ${pgUrl}: ${e.message}` }; } finally { await probe.end().catch(() => undefined); }
+  const problem = await pgProblem(pgUrl);
+  if (problem) return { skipped: `PostgreSQL ${pgUrl}: ${problem}` };
   const schema = `fleetpki_bench_gw_${process.pid}`;
   const { dir, api } = await dataFolder({ database: { kind: 'postgres', url: pgUrl, schema }, gateway: { rules: RULES } });
   const procs = [];
@@ -264,10 +264,7 @@ async function postgresRun({ smoke, log, pgUrl }) {
     return { enforcement: await enforcement(dir, api, devs, ports, smoke ? 5 : 100, log) };
   } finally {
     for (const p of procs.reverse()) await p.stop();
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
+    await dropSchema(pgUrl, schema);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -8,7 +8,7 @@
  */
 import { isIP } from 'node:net';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { verifyPath, type PathSuccess, type TrustStore } from '@fleetpki/core';
+import { presentedChain, verifyPath, type PathSuccess, type TrustStore } from '@fleetpki/core';
 import { AgentError } from './errors.js';
 
 export interface ClientIdentity {
@@ -38,18 +38,6 @@ export interface ConnectOptions {
   readonly unverified?: boolean;
 }
 
-/** The presented chain, leaf first, as DER (node links it through issuerCertificate). */
-function peerChain(socket: TLSSocket): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let c = socket.getPeerCertificate(true);
-  while (c && c.raw && out.length < 16) {
-    if (out.some((d) => Buffer.compare(Buffer.from(d), c.raw) === 0)) break;
-    out.push(c.raw);
-    c = c.issuerCertificate;
-  }
-  return out;
-}
-
 function open(o: ConnectOptions): Promise<{ socket: TLSSocket; stapled: Uint8Array | null }> {
   return new Promise((resolve, reject) => {
     let stapled: Uint8Array | null = null;
@@ -70,7 +58,7 @@ function open(o: ConnectOptions): Promise<{ socket: TLSSocket; stapled: Uint8Arr
 export async function connectVerified(o: ConnectOptions): Promise<VerifiedConnection> {
   const { socket, stapled } = await open(o);
   if (o.unverified) return { socket, path: null, stapledOcsp: stapled };
-  const [leaf, ...intermediates] = peerChain(socket);
+  const [leaf, ...intermediates] = presentedChain(socket.getPeerCertificate(true));
   const result = leaf
     ? verifyPath({
       leaf, intermediates, anchors: o.trust.anchors(), now: o.now, usage: 'serverAuth',

@@ -8,6 +8,7 @@
  *      each code), never tell the device more than the code
  */
 import type { TLSSocket } from 'node:tls';
+import { presentedChain } from '@fleetpki/core';
 import type { AdmissionResult, Admission, Admitted } from './admission.js';
 import type { AttributeCache } from './attribute-cache.js';
 import type { AuditTrail } from './audit.js';
@@ -37,18 +38,6 @@ export interface GatekeeperDeps {
   readonly onError: (err: unknown) => void;
 }
 
-/** The presented chain, leaf first, as DER (node links it through issuerCertificate). */
-function presentedChain(socket: TLSSocket): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let c = socket.getPeerCertificate(true);
-  while (c && c.raw && out.length < 16) {
-    if (out.some((d) => Buffer.compare(Buffer.from(d), c.raw) === 0)) break;
-    out.push(c.raw);
-    c = c.issuerCertificate;
-  }
-  return out;
-}
-
 /**
  * Ends a connection now: TLS close_notify and FIN at once (the peer sees a clean close),
  * the socket destroyed a second later if the peer does not close its side.
@@ -73,7 +62,7 @@ export class Gatekeeper {
     if (!p) {
       // One read of the whole chain (about 20 us): node 20's getPeerX509Certificate() before a
       // detailed getPeerCertificate(true) leaves the latter without issuerCertificate links.
-      const chain = presentedChain(socket);
+      const chain = presentedChain(socket.getPeerCertificate(true));
       p = this.d.admission.admit({ leafDer: chain[0] ?? null, presentedChain: () => chain });
       this.#admissions.set(socket, p);
     }

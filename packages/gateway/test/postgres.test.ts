@@ -12,21 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { pemKey } from './support/fixture.js';
+import { dropSchema, PG_URL, pgProblem } from './support/postgres.js';
 import { MqttClient } from './support/mqtt-client.js';
 import { freePort, portIn, startFleetpki, type Started } from './support/processes.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { buildCsr, parseNameString, toPem } from '@fleetpki/core';
 import { softwareSigner } from '@fleetpki/keys';
 
-const URL_ = process.env['FLEETPKI_TEST_PG_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
-
-async function reachable(): Promise<string | null> {
-  const c = new pg.Client({ connectionString: URL_, connectionTimeoutMillis: 3000 });
-  try { await c.connect(); await c.query('SELECT 1'); return null; } catch (e) { return (e as Error).message; } finally { await c.end().catch(() => undefined); }
-}
-const problem = await reachable();
+const URL_ = PG_URL;
+const problem = await pgProblem(URL_);
 
 if (problem && process.env['CI'] === 'true') {
   describe('gateways on PostgreSQL', () => { it('needs PostgreSQL in CI', () => assert.fail(`${URL_}: ${problem}`)); });
@@ -63,10 +58,7 @@ if (problem && process.env['CI'] === 'true') {
     });
     after(async () => {
       for (const p of procs.reverse()) await p.stop();
-      const admin = new pg.Client({ connectionString: URL_ });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.end();
+      await dropSchema(URL_, schema);
       rmSync(dir, { recursive: true, force: true });
     });
 

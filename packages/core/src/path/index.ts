@@ -6,6 +6,7 @@ export { PROCESSED_EXTENSIONS } from './critical-extensions.js';
 export { USAGE_EKU, ANY_EXTENDED_KEY_USAGE } from './eku.js';
 export { dnsMatches } from './peer-name.js';
 export { publicKeyFor } from './cert-info.js';
+export { presentedChain, MAX_PRESENTED_CHAIN, type LinkedPeerCertificate } from './presented-chain.js';
 export { processPolicies, type PolicyResult } from './policy.js';
 export { checkRevocation, type RevocationContext, type RevocationResult } from './revocation.js';
 export type { PolicyProcessingInputs } from './policy.js';
