@@ -203,7 +203,7 @@ describe('compileAccessPolicy reports every problem', () => {
   it('in topics, variables and routes', () => {
     const r = compileAccessPolicy({
       publish: ['devices/${device.id}#', 'devices/${device.name}/#', 'x/${status}', 'x/${device.id', '', 'ok/${device.id}/+'],
-      subscribe: ['a/#/b', '${attributes.a b}', 7 as unknown as string],
+      subscribe: ['a/#/b', '${attributes.a b}', 7 as unknown as string, 'x/${attributes.}', 'x/${}'],
       routes: ['telemetry/${device.id}', '/a/*/b', '/a/%41', '/a?x', '/a//b', '/a/../b', '/a/x*', '/a/${device.id}*'],
     });
     assert.deepEqual(r, { ok: false, problems: [
@@ -215,6 +215,8 @@ describe('compileAccessPolicy reports every problem', () => {
       'subscribe[0] "a/#/b": not a valid MQTT topic filter (4.7: wildcards as whole levels, # last, no NUL)',
       'subscribe[1] "${attributes.a b}": ${attributes.a b} at position 1: not a variable name: "attributes.a b"',
       'subscribe[2]: a pattern of 1 to 4096 characters',
+      'subscribe[3] "x/${attributes.}": ${attributes.} at position 3: not a variable name: "attributes."',
+      'subscribe[4] "x/${}": ${} at position 3: not a variable name: ""',
       'routes[0] "telemetry/${device.id}": a route starts with /',
       `routes[1] "/a/*/b": segment "*": letters, digits and -._~!$&'()+,;=:@ only, * only as the whole last segment`,
       `routes[2] "/a/%41": segment "%41": letters, digits and -._~!$&'()+,;=:@ only, * only as the whole last segment`,
