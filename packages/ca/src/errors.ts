@@ -68,7 +68,8 @@ const PKI_ERROR_KIND: Record<PkiErrorCode, ServiceErrorKind> = {
   TOKEN_ALREADY_REDEEMED: 'conflict', REVOCATION_REASON_INVALID: 'malformed',
   SERIAL_NUMBER_INVALID: 'malformed', CRL_INVALID: 'malformed', CRL_UNSUPPORTED_CRITICAL_EXTENSION: 'rejected',
   OCSP_REQUEST_MALFORMED: 'malformed', OCSP_NONCE_INVALID: 'malformed', OCSP_HASH_UNSUPPORTED: 'rejected',
-  OCSP_RESPONSE_INVALID: 'malformed',
+  OCSP_RESPONSE_INVALID: 'malformed', RULE_INVALID: 'malformed', TOPIC_INVALID: 'malformed',
+  SEQUENCE_OUT_OF_ORDER: 'conflict', SEQUENCE_UNKNOWN_STATION: 'rejected',
 };
 
 export type ErrorCode = ServiceErrorCode | PkiErrorCode;
