@@ -86,30 +86,38 @@ function fillAll(templates: readonly Template[], ctx: RuleContext, valueOk: Valu
   return Object.freeze([...out]);
 }
 
+/** Grants made by grantsFor: frozen, every filter already valid, so no need to check them per message. */
+const CHECKED = new WeakSet<DeviceGrants>();
+
 /** The concrete grants of one connection; a pattern whose variable is missing or unsafe is left out. */
 export function grantsFor(policy: CompiledAccessPolicy, ctx: RuleContext): DeviceGrants {
   const p = policy[PATTERNS];
-  return Object.freeze({
+  const grants = Object.freeze({
     publish: fillAll(p.publish, ctx, topicValueOk, validateTopicFilter),
     subscribe: fillAll(p.subscribe, ctx, topicValueOk, validateTopicFilter),
     routes: fillAll(p.routes, ctx, routeValue, (s) => routePatternProblem(s) === null),
   });
+  CHECKED.add(grants);
+  return grants;
 }
 
 /**
- * Publishing needs a valid topic name matched by a granted filter. Grants are re-checked
- * as filters, so that a hand-built DeviceGrants with a malformed filter cannot match wider.
+ * Publishing needs a valid topic name matched by a granted filter. Grants built by hand
+ * rather than by grantsFor are checked as filters first, so that a malformed one (`a/#/b`)
+ * cannot match wider than it reads.
  */
 export function mayPublish(grants: DeviceGrants, topic: string): boolean {
   if (!validateTopicName(topic)) return false;
-  for (const f of grants.publish) if (validateTopicFilter(f) && topicMatchesUnchecked(f, topic)) return true;
+  const checked = CHECKED.has(grants);
+  for (const f of grants.publish) if ((checked || validateTopicFilter(f)) && topicMatchesUnchecked(f, topic)) return true;
   return false;
 }
 
 /** Subscribing needs a valid filter covered by (a subset of) one granted filter. */
 export function maySubscribe(grants: DeviceGrants, filter: string): boolean {
   if (!validateTopicFilter(filter)) return false;
-  for (const f of grants.subscribe) if (validateTopicFilter(f) && filterCoversUnchecked(f, filter)) return true;
+  const checked = CHECKED.has(grants);
+  for (const f of grants.subscribe) if ((checked || validateTopicFilter(f)) && filterCoversUnchecked(f, filter)) return true;
   return false;
 }
 

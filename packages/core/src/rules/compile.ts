@@ -7,7 +7,7 @@
  * then the rule says so in so many words: `!exists(status) || status != "banned"`.
  */
 import { accessorFor, type Accessor, type RuleContext } from './context.js';
-import { compareValues, shapeOf } from './compare.js';
+import { compareCodePoints, compareValues, shapeOf } from './compare.js';
 import type { CompareOp, Operand, RuleNode } from './parse.js';
 
 export type Predicate = (ctx: RuleContext) => boolean;
@@ -27,6 +27,7 @@ function comparePathToLiteral(get: Accessor, op: CompareOp, lit: string): Predic
   if (litShape === 0 && op === '==') return (ctx) => get(ctx) === lit;
   if (litShape === 0 && op === '!=') return (ctx) => { const v = get(ctx); return v !== undefined && v !== lit; };
   const test = TESTS[op];
+  if (litShape === 0) return (ctx) => { const v = get(ctx); return v !== undefined && test(v === lit ? 0 : compareCodePoints(v, lit)); };
   return (ctx) => {
     const v = get(ctx);
     return v !== undefined && test(compareValues(v, shapeOf(v), lit, litShape));

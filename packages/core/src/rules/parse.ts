@@ -86,8 +86,11 @@ class Parser {
   }
 
   private condition(): RuleNode {
-    if (this.is('op', '!') || this.is('punct', '(') || this.is('keyword', 'exists')) return this.unary();
-    return this.comparison();
+    return this.startsUnary() ? this.unary() : this.comparison();
+  }
+
+  private startsUnary(): boolean {
+    return this.is('op', '!') || this.is('punct', '(') || this.is('keyword', 'exists');
   }
 
   /** negation | group | existence, counting depth so that no input can exhaust the stack. */
@@ -100,9 +103,7 @@ class Parser {
       node = this.expression();
       this.expect('punct', ')');
     } else {
-      if (!this.is('op', '!') && !this.is('punct', '(') && !this.is('keyword', 'exists')) {
-        throw this.unexpected("'(', exists( or ! after ! (write !(a == b))");
-      }
+      if (!this.startsUnary()) throw this.unexpected("'(', exists( or ! after ! (write !(a == b))");
       node = { kind: 'not', item: this.unary() };
     }
     this.depth--;

@@ -16,8 +16,11 @@
 const UNRESERVED = /^[A-Za-z0-9._~-]$/;
 /** pchar without '%' (section 3.3): unreserved, sub-delims, ':' and '@'. */
 const PCHAR = /^[A-Za-z0-9._~!$&'()*+,;=:@-]+$/;
-/** What a variable may put into a route: pchar without '%' or '*' (which the route would read as a wildcard). */
-const ROUTE_VALUE = /^[A-Za-z0-9._~!$&'()+,;=:@-]+$/;
+/**
+ * What a variable may put into a route: pchar without '%', without '*' (which a granted route
+ * reads as a wildcard) and without '+' (refused in every kind of pattern, as in topics).
+ */
+const ROUTE_VALUE = /^[A-Za-z0-9._~!$&'(),;=:@-]+$/;
 
 export const ROUTE_WILDCARD = '*';
 

@@ -32,7 +32,8 @@ export function parseTemplate(source: string): Template | string {
     const close = source.indexOf('}', open + 2);
     if (close < 0) return `unclosed \${ at position ${open + 1}`;
     const name = source.slice(open + 2, close);
-    const ref = VARIABLE_NAME.test(name) ? resolvePath(name.split('.'), false) : `not a variable name: ${JSON.stringify(name)}`;
+    const segments = name.split('.');
+    const ref = VARIABLE_NAME.test(name) && !segments.includes('') ? resolvePath(segments, false) : `not a variable name: ${JSON.stringify(name)}`;
     if (typeof ref === 'string') return `\${${name}} at position ${open + 1}: ${ref}`;
     parts.push(Object.freeze({ name, get: accessorFor(ref) }));
     i = close + 1;
