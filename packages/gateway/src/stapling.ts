@@ -31,9 +31,13 @@ interface Staple { readonly der: Buffer; readonly thisUpdate: Date; readonly nex
 export class OcspStapler {
   #current: Staple | null = null;
   #timer: NodeJS.Timeout | null = null;
+  #nextRefresh: Date | null = null;
   #stopped = false;
 
   constructor(private readonly o: StaplerOptions) {}
+
+  /** When the next fetch is due (halfway to nextUpdate, or a retry), for metrics and tests. */
+  get nextRefresh(): Date | null { return this.#nextRefresh; }
 
   /** The response to staple now, or null. */
   current(): Buffer | null {
@@ -69,6 +73,7 @@ export class OcspStapler {
   #schedule(ms: number): void {
     if (this.#stopped) return;
     if (this.#timer) clearTimeout(this.#timer);
+    this.#nextRefresh = new Date(this.o.now().getTime() + ms);
     this.#timer = setTimeout(() => void this.refresh(), Math.min(ms, 2 ** 31 - 1));
     this.#timer.unref();
   }
