@@ -37,6 +37,8 @@ export interface Admitted {
   readonly pathSerials: readonly string[];
   /** Our CA that issued the leaf, or null for a CA we do not run. */
   readonly caName: string | null;
+  /** The validated path of a certificate of a CA we do not run (its status is asked again while it is live); null for ours. */
+  readonly foreignPath: readonly Certificate[] | null;
   readonly subject: Readonly<Record<string, string>>;
   readonly profile: string | null;
   readonly ctx: RuleContext;
@@ -78,7 +80,10 @@ export class Admission {
       deviceId = id.value.deviceId;
       // 5. attributes and connect rules
       const attributes = await this.d.attributes.get(deviceId);
-      const base = { deviceId, serial, pathSerials: path.path.slice(0, -1).map((c) => c.serial), caName: id.value.caName, subject: subjectRecord(leaf), profile: id.value.profile };
+      const base = {
+        deviceId, serial, pathSerials: path.path.slice(0, -1).map((c) => c.serial), caName: id.value.caName,
+        foreignPath: id.value.caName === null ? path.path : null, subject: subjectRecord(leaf), profile: id.value.profile,
+      };
       const ctx = this.context(base, attributes);
       const failing = firstFailingRule(this.d.config.rules.connect, ctx);
       if (failing) return { ok: false, refusal: refusal('GATEWAY_RULE_FAILED', { rule: failing.name }), serial, deviceId };
@@ -118,6 +123,13 @@ export class Admission {
     if (!entry) return refused(refusal('GATEWAY_CERT_UNKNOWN'));
     const deviceId = deviceIdOf(leaf) ?? entry.deviceId;
     return deviceId ? { ok: true, value: { deviceId, caName, profile: entry.profile } } : refused(refusal('GATEWAY_DEVICE_UNKNOWN'));
+  }
+
+  /** A live connection of a CA we do not run: still good by its OCSP / CRL? (cached answers; null when it may stay). */
+  async recheckForeign(a: Pick<Admitted, 'foreignPath'>): Promise<Refusal | null> {
+    if (!a.foreignPath) return null;
+    const status = await this.d.foreign.status(a.foreignPath, this.d.trust().anchors, this.d.now());
+    return status === 'revoked' ? refusal('GATEWAY_CERT_REVOKED') : null;
   }
 
   /** What rules and access patterns see for this connection. */

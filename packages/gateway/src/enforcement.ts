@@ -31,6 +31,7 @@ export interface EnforcementDeps {
 
 export class Enforcement {
   #tail: StatusTail | null = null;
+  #foreignTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly d: EnforcementDeps) {}
 
@@ -45,10 +46,30 @@ export class Enforcement {
     await this.#tail.start();
   }
 
+  /**
+   * No outbox tells us about certificates of CAs we do not run: their live connections are
+   * asked about again every `everyMs` (answers are cached until nextUpdate or cacheSeconds).
+   */
+  recheckForeignEvery(everyMs: number): void {
+    this.#foreignTimer = setInterval(() => void this.recheckForeign().catch(this.d.onError), everyMs);
+    this.#foreignTimer.unref();
+  }
+
+  async recheckForeign(): Promise<void> {
+    for (const c of [...this.d.live.all()]) {
+      if (!c.admitted.foreignPath || c.closedBy) continue;
+      const why = await this.d.admission.recheckForeign(c.admitted);
+      if (why) this.#close(c, why, null);
+    }
+  }
+
   /** For tests and benchmarks: resolves once everything committed before the call is applied. */
   async settle(): Promise<void> { await this.#tail?.settle(); }
 
-  async stop(): Promise<void> { await this.#tail?.stop(); }
+  async stop(): Promise<void> {
+    if (this.#foreignTimer) clearInterval(this.#foreignTimer);
+    await this.#tail?.stop();
+  }
 
   #applyRows(rows: readonly StatusEventRecord[]): void {
     for (const row of rows) {
@@ -94,8 +115,9 @@ export class Enforcement {
   }
 
   #close(c: LiveConnection, why: Refusal, at: Date | null): void {
-    if (c.closed) return;
+    if (c.closedBy) return;
     c.closed = true;
+    c.closedBy = why;
     this.d.live.remove(c);
     c.close(why);
     this.d.metrics.closedByEnforcement.inc({ code: why.code });

@@ -99,7 +99,7 @@ export class Gatekeeper {
     this.d.live.remove(c);
     c.closed = true;
     if (action === 'quarantine') {
-      for (const o of clones) { this.unregister(o); o.close(refusal('GATEWAY_CLONE')); }
+      for (const o of clones) { this.unregister(o); o.closedBy = refusal('GATEWAY_CLONE'); o.close(o.closedBy); }
       this.d.quarantine(c.admitted.deviceId, attribute, value).catch(this.d.onError);
     }
     return true;

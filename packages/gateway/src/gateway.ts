@@ -101,6 +101,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   // 3. enforcement
   const enforcement = new Enforcement({ store: dep.store, denyList, attributes, live, admission, metrics, reloadTrust, now, onError });
   await enforcement.start(config.statusPollMs ?? DEFAULT_POLL_MS[dep.config.database.kind]);
+  enforcement.recheckForeignEvery(Math.max(30, config.revocation.cacheSeconds) * 1000);
   const unsubscribe = dep.events.subscribe((e) => enforcement.apply(e, null));
   const parts = await startParts(o, { now, onError, events, metrics, actor, admission, attributes, live, audit, presence, trust: () => trust });
   presence.start();

@@ -130,6 +130,6 @@ export class HttpsIngest {
 
   #refuse(res: ServerResponse, c: LiveConnection, r: Refusal, close: boolean): void {
     this.d.gatekeeper.refuseMessage(c, 'gateway.post', r);
-    sendProblem(res, r, close || c.closed);
+    sendProblem(res, r, close || c.closedBy !== null);
   }
 }

@@ -20,11 +20,13 @@ export interface LiveConnection {
   ctx: RuleContext;
   grants: DeviceGrants;
   closed: boolean;
+  /** Set when a revocation, an attribute change or a clone closed it: what its last messages (an MQTT will) are refused with. */
+  closedBy: Refusal | null;
   /** Closes the connection the protocol's way (MQTT 5 DISCONNECT, or the socket). */
   readonly close: (why: Refusal) => void;
 }
 
-export type NewConnection = Omit<LiveConnection, 'id' | 'ctx' | 'grants' | 'closed'>;
+export type NewConnection = Omit<LiveConnection, 'id' | 'ctx' | 'grants' | 'closed' | 'closedBy'>;
 
 function addTo<K>(index: Map<K, Set<LiveConnection>>, key: K, c: LiveConnection): void {
   let set = index.get(key);
@@ -51,7 +53,7 @@ export class LiveConnections {
   count(protocol: Protocol): number { return this.#counts[protocol]; }
 
   add(c: NewConnection): LiveConnection {
-    const live: LiveConnection = { ...c, id: this.#nextId++, ctx: c.admitted.ctx, grants: c.admitted.grants, closed: false };
+    const live: LiveConnection = { ...c, id: this.#nextId++, ctx: c.admitted.ctx, grants: c.admitted.grants, closed: false, closedBy: null };
     for (const s of live.admitted.pathSerials) addTo(this.#bySerial, s, live);
     addTo(this.#byDevice, live.admitted.deviceId, live);
     this.#counts[live.protocol]++;

@@ -1,7 +1,7 @@
 /**
  * The checks on every message of an admitted connection, the same for MQTT PUBLISH and
  * HTTPS POST:
- *   1. the connection is still admitted (enforcement may have closed it a moment ago)
+ *   1. the connection was not closed by enforcement a moment ago
  *   2. authorization: the topic or route is granted to this device (access patterns)
  *   3. the `send` rules hold with the device's current attributes
  *   4. a report naming a way station follows the sequence rules (refuse, or flag and alert)
@@ -48,8 +48,8 @@ export class MessageGate {
 
   /** Steps 1-3, before a body is read: null when the message may go on. */
   authorize(c: LiveConnection, target: MessageTarget): Refusal | null {
-    // 1. still admitted
-    if (c.closed) return refusal('GATEWAY_NOT_AUTHORIZED', { reason: 'connection closed' });
+    // 1. still admitted (a closed connection's last message, an MQTT will, may still pass)
+    if (c.closedBy) return c.closedBy;
     // 2. authorization
     const granted = target.kind === 'publish' ? mayPublish(c.grants, target.topic) : mayPost(c.grants, target.route);
     if (!granted) return refusal('GATEWAY_NOT_AUTHORIZED', target.kind === 'publish' ? { topic: target.topic } : { route: target.route });

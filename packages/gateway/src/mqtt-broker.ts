@@ -13,7 +13,7 @@
  */
 import { createServer, type Server, type TLSSocket, type TlsOptions } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
-import { maySubscribe } from '@fleetpki/core';
+import { maySubscribe, mqttTopicMatches } from '@fleetpki/core';
 import { hangUp, type Gatekeeper } from './gatekeeper.js';
 import type { LiveConnection } from './live-connections.js';
 import { jsonObjectOf, type MessageGate } from './messages.js';
@@ -30,6 +30,8 @@ export const MQTT_CONNACK: Readonly<Record<RefusalCode, 2 | 3 | 5>> = Object.fre
 });
 /** MQTT 5 DISCONNECT reason code 0x98: Administrative action (5.0 section 3.14.2.1). */
 export const DISCONNECT_ADMINISTRATIVE_ACTION = 0x98;
+/** 0x8B: Server shutting down (the gateway closing). */
+export const DISCONNECT_SERVER_SHUTTING_DOWN = 0x8b;
 
 export interface MqttBrokerDeps {
   readonly gatekeeper: Gatekeeper;
@@ -60,6 +62,12 @@ export class MqttBroker {
     broker.authenticate = (client, _u, _p, done) => void this.#authenticate(client).then((r) => done(r === null ? null : codeError(r), r === null));
     broker.authorizePublish = (client, packet, done) => this.#authorizePublish(client, packet, done);
     broker.authorizeSubscribe = (client, sub, done) => done(null, this.#authorizeSubscribe(client, sub));
+    // Grants shrink when attributes change, and a persistent session restores old
+    // subscriptions: every delivery is checked against the grants of now.
+    broker.authorizeForward = (client, packet) => {
+      const live = this.#live.get(client);
+      return live && !live.closedBy && live.grants.subscribe.some((f) => mqttTopicMatches(f, packet.topic)) ? packet : null;
+    };
     this.server = createServer(tls, (socket) => {
       // Admission starts now, while the client writes its CONNECT.
       void d.gatekeeper.admit(socket);
@@ -94,7 +102,8 @@ export class MqttBroker {
 
   #close(client: Client, why: Refusal): void {
     if (client.version === 5) {
-      client.disconnect({ reasonCode: DISCONNECT_ADMINISTRATIVE_ACTION, properties: { reasonString: why.code } });
+      const reasonCode = why.code === 'GATEWAY_UNAVAILABLE' ? DISCONNECT_SERVER_SHUTTING_DOWN : DISCONNECT_ADMINISTRATIVE_ACTION;
+      client.disconnect({ reasonCode, properties: { reasonString: why.code } });
       // A client that does not read its DISCONNECT must not keep the socket open.
       setTimeout(() => client.conn.destroy(), 1000).unref();
     } else hangUp(client.conn as TLSSocket);
@@ -130,7 +139,7 @@ export class MqttBroker {
 
   #authorizeSubscribe(client: Client, sub: Subscription): Subscription | null {
     const live = this.#live.get(client);
-    if (live && !live.closed && maySubscribe(live.grants, sub.topic)) return sub;
+    if (live && !live.closedBy && maySubscribe(live.grants, sub.topic)) return sub;
     if (live) this.d.gatekeeper.refuseMessage(live, 'gateway.subscribe', refusal('GATEWAY_NOT_AUTHORIZED', { topic: sub.topic }));
     return null;
   }

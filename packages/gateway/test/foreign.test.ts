@@ -2,7 +2,8 @@
  * Devices of a CA we do not run: another FleetPKI deployment plays it, with its own OCSP
  * responder and CRLs on a loopback port (the URLs its certificates carry). Not configured
  * as an anchor: refused by path validation. Configured: admitted while its OCSP (or CRL)
- * says good, refused once it says revoked, and, when no answer comes, refused
+ * says good, refused once it says revoked (a live connection too, when asked again), and,
+ * when no answer comes, refused
  * (GATEWAY_REVOCATION_UNKNOWN) or admitted as `failClosed` says.
  */
 import assert from 'node:assert/strict';
@@ -19,6 +20,7 @@ import { buildApp, openDeployment, parseConfig, type Deployment } from '@fleetpk
 import type { FastifyInstance } from 'fastify';
 import { openGatewayFixture, pemKey, type Device, type GatewayFixture } from './support/fixture.js';
 import { post } from './support/https-client.js';
+import { MqttClient } from './support/mqtt-client.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -90,6 +92,20 @@ describe('devices of CAs we do not run', () => {
     await foreign.deployment.ca.revokeCertificate(SYSTEM_ACTOR, d.serial, { reason: 'keyCompromise' });
     await foreign.deployment.ca.crls.publish('dev-issuing', 'full');
     assert.deepEqual(code(await send(x, d)), [403, 'GATEWAY_CERT_REVOKED']);
+  });
+
+  it('asks again about a live connection of a foreign device: closed once its OCSP says revoked', async () => {
+    const x = await gateway({ foreign: 'ocsp-then-crl' });
+    const d = await foreignDevice('foreign-live');
+    const { client, connack } = await MqttClient.connect({ port: x.mqttPort, clientId: d.id, version: 5, tls: x.tls(d) });
+    assert.equal(connack.code, 0);
+    const disconnect = () => client.disconnect;
+    await x.gateway.enforcement.recheckForeign();
+    assert.equal(disconnect(), null, 'still good');
+    await foreign.deployment.ca.revokeCertificate(SYSTEM_ACTOR, d.serial, { reason: 'keyCompromise' });
+    await x.gateway.enforcement.recheckForeign();
+    await client.closed;
+    assert.equal(disconnect()?.reasonString, 'GATEWAY_CERT_REVOKED');
   });
 
   it('without an answer: refuses when failClosed (the default), admits when not', async () => {

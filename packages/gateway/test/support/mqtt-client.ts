@@ -15,6 +15,8 @@ export interface MqttOptions {
   readonly tls: ConnectionOptions;
   readonly keepalive?: number;
   readonly timeoutMs?: number;
+  /** A will message (QoS 0), published by the broker when the connection drops. */
+  readonly will?: { readonly topic: string; readonly payload: string };
 }
 
 export interface ConnackResult {
@@ -51,7 +53,8 @@ export class MqttClient {
     });
     const client = new MqttClient(socket, o.version);
     const ack = client.#await('connack', o.timeoutMs);
-    socket.write(generate({ cmd: 'connect', clientId: o.clientId, protocolVersion: o.version, clean: true, keepalive: o.keepalive ?? 60 }, { protocolVersion: o.version }));
+    const will = o.will ? { will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 0 as const, retain: false } } : {};
+    socket.write(generate({ cmd: 'connect', clientId: o.clientId, protocolVersion: o.version, clean: true, keepalive: o.keepalive ?? 60, ...will }, { protocolVersion: o.version }));
     const p = (await ack) as Packet & { returnCode?: number; reasonCode?: number; properties?: { reasonString?: string } };
     const connack = { code: (o.version === 5 ? p.reasonCode : p.returnCode) ?? 0, ...(p.properties?.reasonString ? { reasonString: p.properties.reasonString } : {}) };
     return { client, connack };
