@@ -7,8 +7,8 @@
 //   mqtt-publish  one established MQTT 3.1.1 connection per item, QoS 1 PUBLISHes with
 //                 `window` in flight each, for `seconds`
 //   hold          keeps one MQTT connection per item open; prints a JSON line when one is
-//                 closed by the server, reconnects it once and prints how the CONNACK went;
-//                 stops on stdin "stop"
+//                 closed by the server, after reconnecting until the CONNACK refuses (and how
+//                 many reconnects still got in first); stops on stdin "stop"
 // Items: [{ id, key, cert }] (PEM). Prints one JSON object (hold: JSON lines).
 //   node gateway-loadgen.mjs @options.json
 import https from 'node:https';
@@ -95,13 +95,20 @@ async function hold() {
     client.closed.then(async () => {
       const closedAt = now();
       const again = it.reconnectPort ?? it.port ?? o.port;
+      // Reconnect until refused (another node may not have heard yet): how long, and how often it still got in.
       let code = -1;
-      try {
-        const r = await MqttClient.connect({ port: again, clientId: it.id, version: o.version ?? 5, tls: tlsOf(it) });
-        code = r.connack.code;
-        r.client.socket.destroy();
-      } catch { /* counted as -1 */ }
-      out({ id: it.id, closedAt, reason: client.disconnect?.reasonString ?? null, refusedAt: now(), reconnectCode: code });
+      let admitted = 0;
+      for (let i = 0; i < 200; i++) {
+        try {
+          const r = await MqttClient.connect({ port: again, clientId: it.id, version: o.version ?? 5, tls: tlsOf(it) });
+          code = r.connack.code;
+          r.client.socket.destroy();
+        } catch { code = -1; }
+        if (code !== 0) break;
+        admitted++;
+        await new Promise((res) => setTimeout(res, 5));
+      }
+      out({ id: it.id, closedAt, reason: client.disconnect?.reasonString ?? null, refusedAt: now(), reconnectCode: code, admitted });
     });
   };
   const batch = 32;
