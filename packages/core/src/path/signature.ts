@@ -40,6 +40,30 @@ export function checkSignature(child: CertInfo, issuer: CertInfo, legacy: boolea
   return verifySignature(algorithm, key, child.cert.tbs, child.cert.signature, pss) ? null : problem('SIGNATURE_INVALID');
 }
 
+/**
+ * Across calls, for CA certificates only: a gateway passes the same intermediate and anchor
+ * objects to every validation, and a device's leaf changes every time. The issuing CA's
+ * signature by the root (a P-384 verify, about 1 ms) is then checked once. Keyed by the
+ * objects (collected with them), and checked against a private copy of the signed bytes and
+ * the issuer key, so a caller that rewrote a buffer gets a fresh answer (input-memo.ts).
+ */
+interface CaSignature { readonly signed: Buffer; readonly issuerSpki: Buffer; readonly result: Problem | null }
+const caSignatures = new WeakMap<Certificate, WeakMap<Certificate, CaSignature>>();
+
+const signedBytes = (c: Certificate): Buffer => Buffer.concat([c.tbs, c.signature]);
+
+function rememberedCaSignature(child: CertInfo, issuer: CertInfo): Problem | null | undefined {
+  const hit = caSignatures.get(child.cert)?.get(issuer.cert);
+  if (!hit || !hit.issuerSpki.equals(issuer.cert.publicKey.spki) || !hit.signed.equals(signedBytes(child.cert))) return undefined;
+  return hit.result;
+}
+
+function rememberCaSignature(child: CertInfo, issuer: CertInfo, result: Problem | null): void {
+  let m = caSignatures.get(child.cert);
+  if (!m) caSignatures.set(child.cert, m = new WeakMap());
+  m.set(issuer.cert, { signed: signedBytes(child.cert), issuerSpki: Buffer.from(issuer.cert.publicKey.spki), result });
+}
+
 /** Results per (issuer, child) pair for one verifyPath call, so backtracking never re-verifies. */
 export class SignatureCache {
   private readonly results = new Map<CertInfo, Map<CertInfo, Problem | null>>();
@@ -48,12 +72,15 @@ export class SignatureCache {
   constructor(readonly legacy = false) {}
 
   get(child: CertInfo, issuer: CertInfo): Problem | null | undefined {
-    return this.results.get(child)?.get(issuer);
+    const r = this.results.get(child)?.get(issuer);
+    if (r !== undefined || this.legacy || child.cert.basicConstraints?.cA !== true) return r;
+    return rememberedCaSignature(child, issuer);
   }
 
   verify(child: CertInfo, issuer: CertInfo): Problem | null {
     this.checks++;
     const r = checkSignature(child, issuer, this.legacy);
+    if (!this.legacy && child.cert.basicConstraints?.cA === true) rememberCaSignature(child, issuer, r);
     let m = this.results.get(child);
     if (!m) this.results.set(child, m = new Map());
     m.set(issuer, r);
