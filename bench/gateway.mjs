@@ -11,8 +11,9 @@
 //     client's TCP socket, beside Node's defaults (stateless tickets)
 //   enforcement latency: N devices connected; revoke one (or disable it by attribute) through
 //     the REST API and time until its connection is closed and a reconnect is refused;
-//     one gateway on SQLite, and two gateway processes sharing PostgreSQL (the reconnect
-//     goes to the other node)
+//     one gateway process beside `fleetpki serve` on SQLite (the outbox poll), one process
+//     running both (`gateway --serve`: the in-process bus), and two gateway processes
+//     sharing PostgreSQL (LISTEN/NOTIFY; the reconnect goes to the other node)
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttps } from 'node:https';
@@ -252,6 +253,22 @@ async function sqliteRun({ smoke, log }) {
   }
 }
 
+/** One node with the CA in the same process (`fleetpki gateway --serve`): changes reach it on the in-process bus. */
+async function inProcessRun({ smoke, log }) {
+  const { dir, api } = await dataFolder({ listenTls: null, gateway: { rules: RULES } });
+  const port = new URL(api).port;
+  const gw = await startFleetpki(['gateway', '--data', dir, '--serve', `127.0.0.1:${port}`, '--mqtt', '127.0.0.1:0', '--name', 'together'], /MQTT over TLS|FleetPKI ready/, 2);
+  try {
+    const n = smoke ? 40 : 1000;
+    log(`gateway --serve (one process): issuing ${n} device certificates ...`);
+    const devs = await devices(dir, n, 'one');
+    return await enforcement(dir, api, devs, [portIn(gw.lines, 'mqtts')], smoke ? 5 : 100, log);
+  } finally {
+    await gw.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function postgresRun({ smoke, log, pgUrl }) {
   const problem = await pgProblem(pgUrl);
   if (problem) return { skipped: `PostgreSQL ${pgUrl}: ${problem}` };
@@ -279,6 +296,7 @@ async function postgresRun({ smoke, log, pgUrl }) {
 
 export async function measureGateway(o) {
   const sqlite = await sqliteRun(o);
+  const inProcess = await inProcessRun(o);
   const postgres = await postgresRun(o);
-  return { ...sqlite, postgres };
+  return { ...sqlite, inProcess, postgres };
 }

@@ -156,6 +156,7 @@ if (only.includes('gateway')) {
     }
   };
   enf('1 gateway SQLite', g.enforcement);
+  enf('gateway --serve, one process', g.inProcess);
   if (g.postgres.skipped) {
     log(g.postgres.skipped);
     if (process.env.CI === 'true') process.exit(1);

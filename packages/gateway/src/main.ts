@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fromPemAll } from '@fleetpki/core';
-import { ConfigError, loadConfig, openDeployment, parseListen, type Config, type Env } from '@fleetpki/server';
+import { ConfigError, loadConfig, openDeployment, parseListen, serve, type Config, type Deployment, type Env } from '@fleetpki/server';
 import { parseGatewayConfig, type GatewayConfig } from './config.js';
 import { startGateway, type GatewayListeners, type RunningGateway } from './gateway.js';
 import type { TrustInputs } from './trust.js';
@@ -20,6 +20,12 @@ export interface GatewayFlags {
   readonly mqtt?: string;
   readonly metrics?: string;
   readonly name?: string;
+  /**
+   * HOST:PORT: also run `fleetpki serve` (REST API, OCSP, CRLs) in this process on that
+   * address, sharing its deployment, so changes made through it reach the gateway on the
+   * in-process bus, without waiting for the outbox.
+   */
+  readonly serve?: string;
 }
 
 export interface LoadedGatewayConfig {
@@ -45,7 +51,7 @@ function readCertificates(paths: readonly string[], what: string, issues: string
 
 /** Everything validated, every problem reported at once (ConfigError); no database is opened. */
 export function loadGatewayConfig(flags: GatewayFlags, env: Env): LoadedGatewayConfig {
-  const config = loadConfig({ ...(flags.data ? { data: flags.data } : {}), ...(flags.config ? { config: flags.config } : {}) }, env);
+  const config = loadConfig({ ...(flags.data ? { data: flags.data } : {}), ...(flags.config ? { config: flags.config } : {}), ...(flags.serve ? { listen: flags.serve } : {}) }, env);
   const raw = { ...(config.gateway as Record<string, unknown> | undefined ?? {}) };
   if (flags.name) raw['name'] = flags.name;
   const gateway = parseGatewayConfig(raw, hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'gateway');
@@ -67,10 +73,20 @@ export function loadGatewayConfig(flags: GatewayFlags, env: Env): LoadedGatewayC
   return { config, gateway, listeners, trust };
 }
 
+/** The deployment: opened here, or the one of a server started in this process (--serve). */
+async function deploymentFor(flags: GatewayFlags, loaded: LoadedGatewayConfig, env: Env, out: (line: string) => void): Promise<{ deployment: Deployment; close: () => Promise<void> }> {
+  if (!flags.serve) {
+    const deployment = await openDeployment({ config: loaded.config, env, initialize: false });
+    return { deployment, close: () => deployment.close() };
+  }
+  const server = await serve({ ...(flags.data ? { data: flags.data } : {}), ...(flags.config ? { config: flags.config } : {}), listen: flags.serve }, env, out);
+  return { deployment: server.deployment, close: () => server.close() };
+}
+
 /** Runs a gateway node until close(); `out` gets one line per listener. */
 export async function runGateway(flags: GatewayFlags, env: Env, out: (line: string) => void, err: (line: string) => void = console.error): Promise<RunningGateway> {
   const loaded = loadGatewayConfig(flags, env);
-  const deployment = await openDeployment({ config: loaded.config, env, initialize: false });
+  const { deployment, close } = await deploymentFor(flags, loaded, env, out);
   let running: RunningGateway;
   try {
     running = await startGateway({
@@ -78,7 +94,7 @@ export async function runGateway(flags: GatewayFlags, env: Env, out: (line: stri
       log: (level, message, e) => err(JSON.stringify({ level, gateway: loaded.gateway.name, message, ...(e ? { err: e instanceof Error ? e.message : String(e) } : {}) })),
     });
   } catch (e) {
-    await deployment.close();
+    await close();
     throw e;
   }
   const g = running;
@@ -86,5 +102,5 @@ export async function runGateway(flags: GatewayFlags, env: Env, out: (line: stri
   if (g.urls.https) out(`gateway ${g.name}: HTTPS ingestion ${g.urls.https}/telemetry/<device id> (${cert})`);
   if (g.urls.mqtt) out(`gateway ${g.name}: MQTT over TLS ${g.urls.mqtt} (MQTT 3.1.1 and 5)`);
   if (g.urls.metrics) out(`gateway ${g.name}: metrics ${g.urls.metrics}/metrics`);
-  return { ...g, close: async () => { await g.close(); await deployment.close(); } };
+  return { ...g, close: async () => { await g.close(); await close(); } };
 }

@@ -50,6 +50,7 @@ export function registerGateway(program: Command, io: Io): void {
     .option('--mqtt <host:port>', 'MQTT over TLS listener')
     .option('--metrics <host:port>', 'plain-HTTP Prometheus metrics listener')
     .option('--name <name>', 'this node\'s name in audit events and presence (default: gateway.name, else the host name)')
+    .option('--serve <host:port>', 'also run `fleetpki serve` in this process on that address (changes made through it reach the gateway at once)')
     .option('--check-config', 'validate the configuration, print every problem, and exit');
   addJsonOption(cmd).action((flags: Flags) => run(flags, io));
 }
