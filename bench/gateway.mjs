@@ -102,17 +102,23 @@ async function bareAedes(c) {
 }
 
 /**
- * Rounds of ours and the ceiling back to back (the order alternating), so each pair shares
- * the machine's load of that moment; the ratio is the median of the pairs' ratios.
+ * Rounds of ours and the ceiling (and other references) back to back, the order rotating,
+ * so each round's figures share the machine's load of that moment; each ratio is the median
+ * of the rounds' ratios to the ceiling of the same round.
  */
-async function rounds(n, ours, ceiling) {
-  const pairs = [];
+async function rounds(n, ours, ceiling, others = {}) {
+  const runs = { ours, ceiling, ...others };
+  const names = Object.keys(runs);
+  const got = Object.fromEntries(names.map((k) => [k, []]));
   for (let i = 0; i < n; i++) {
-    if (i % 2 === 0) { const a = await ours(); pairs.push([a, await ceiling()]); } else { const b = await ceiling(); pairs.push([await ours(), b]); }
+    const order = names.map((_, j) => names[(i + j) % names.length]);
+    for (const k of order) got[k].push(await runs[k]());
   }
-  const ratios = pairs.map(([a, b]) => a.rps / b.rps);
-  const mid = pairs[ratios.indexOf(median(ratios))];
-  return { ours: mid[0], ceiling: mid[1], ratio: median(ratios), oursRounds: pairs.map((p) => Math.round(p[0].rps)), ceilingRounds: pairs.map((p) => Math.round(p[1].rps)) };
+  const ratioOf = (k) => median(got[k].map((r, i) => r.rps / got.ceiling[i].rps));
+  const ratio = ratioOf('ours');
+  const mid = got.ours.map((r, i) => r.rps / got.ceiling[i].rps).indexOf(ratio);
+  const refs = Object.fromEntries(Object.keys(others).map((k) => [k, { rps: median(got[k].map((r) => r.rps)), ratio: ratioOf(k) }]));
+  return { ours: got.ours[mid], ceiling: got.ceiling[mid], ratio, refs, oursRounds: got.ours.map((r) => Math.round(r.rps)), ceilingRounds: got.ceiling.map((r) => Math.round(r.rps)) };
 }
 
 /** Bytes both ways on the client's TCP socket for one handshake, post-handshake tickets included. */
@@ -229,12 +235,15 @@ async function sqliteRun({ smoke, log }) {
       () => load({ mode: 'https-new', port: https, path: '/telemetry/{id}', okStatus: 202, items, connections: 8 }),
       () => load({ mode: 'https-new', port: bhPort, path: '/telemetry/{id}', okStatus: 200, items, connections: 8 }));
     await closing(bh);
-    log('gateway: new MQTT connections beside a bare node:tls CONNACK server ...');
+    log('gateway: new MQTT connections beside a bare node:tls CONNACK server and a bare aedes ...');
     const bm = bareMqttConnack(c); const bmPort = await listening(bm);
+    const ba0 = await bareAedes(c); const ba0Port = await listening(ba0.server);
     out.mqttConnect = await rounds(smoke ? 1 : 5,
       () => load({ mode: 'mqtt-connect', port: mqtt, items, connections: 8 }),
-      () => load({ mode: 'mqtt-connect', port: bmPort, items, connections: 8 }));
+      () => load({ mode: 'mqtt-connect', port: bmPort, items, connections: 8 }),
+      { aedes: () => load({ mode: 'mqtt-connect', port: ba0Port, items, connections: 8 }) });
     await closing(bm);
+    await ba0.close();
     log('gateway: QoS 1 messages on established MQTT connections beside a bare aedes ...');
     const ba = await bareAedes(c); const baPort = await listening(ba.server);
     const pubItems = items.slice(0, smoke ? 4 : 50);

@@ -134,7 +134,8 @@ if (only.includes('gateway')) {
   log(`gateway HTTPS ${ratio(g.https)}`);
   rec('ceiling: bare node:tls mutual TLS + fixed CONNACK, new connection each', g.mqttConnect.ceiling.rps, 'conn/s');
   rec('gateway MQTT: new mutual-TLS connection + CONNECT/CONNACK, median pair', g.mqttConnect.ours.rps, 'conn/s', g.mqttConnect.ceiling.rps);
-  log(`gateway MQTT connect ${ratio(g.mqttConnect)}`);
+  rec('  bare aedes over TLS (no hooks): CONNECT/CONNACK, median of rounds', g.mqttConnect.refs.aedes.rps, 'conn/s', g.mqttConnect.ceiling.rps);
+  log(`gateway MQTT connect ${ratio(g.mqttConnect)}; bare aedes ratio ${g.mqttConnect.refs.aedes.ratio.toFixed(3)}`);
   rec('ceiling: bare aedes over TLS, QoS 1 PUBLISH on established connections', g.messages.ceiling.rps, 'msg/s');
   rec('gateway MQTT: QoS 1 PUBLISH on established connections (authorization, rules)', g.messages.ours.rps, 'msg/s', g.messages.ceiling.rps);
   log(`gateway messages ${ratio(g.messages)}`);
