@@ -47,21 +47,20 @@ export function checkSignature(child: CertInfo, issuer: CertInfo, legacy: boolea
  * objects (collected with them), and checked against a private copy of the signed bytes and
  * the issuer key, so a caller that rewrote a buffer gets a fresh answer (input-memo.ts).
  */
-interface CaSignature { readonly signed: Buffer; readonly issuerSpki: Buffer; readonly result: Problem | null }
+interface CaSignature { readonly tbs: Buffer; readonly signature: Buffer; readonly issuerSpki: Buffer; readonly result: Problem | null }
 const caSignatures = new WeakMap<Certificate, WeakMap<Certificate, CaSignature>>();
-
-const signedBytes = (c: Certificate): Buffer => Buffer.concat([c.tbs, c.signature]);
 
 function rememberedCaSignature(child: CertInfo, issuer: CertInfo): Problem | null | undefined {
   const hit = caSignatures.get(child.cert)?.get(issuer.cert);
-  if (!hit || !hit.issuerSpki.equals(issuer.cert.publicKey.spki) || !hit.signed.equals(signedBytes(child.cert))) return undefined;
+  const c = child.cert;
+  if (!hit || !hit.signature.equals(c.signature) || !hit.tbs.equals(c.tbs) || !hit.issuerSpki.equals(issuer.cert.publicKey.spki)) return undefined;
   return hit.result;
 }
 
 function rememberCaSignature(child: CertInfo, issuer: CertInfo, result: Problem | null): void {
   let m = caSignatures.get(child.cert);
   if (!m) caSignatures.set(child.cert, m = new WeakMap());
-  m.set(issuer.cert, { signed: signedBytes(child.cert), issuerSpki: Buffer.from(issuer.cert.publicKey.spki), result });
+  m.set(issuer.cert, { tbs: Buffer.from(child.cert.tbs), signature: Buffer.from(child.cert.signature), issuerSpki: Buffer.from(issuer.cert.publicKey.spki), result });
 }
 
 /** Results per (issuer, child) pair for one verifyPath call, so backtracking never re-verifies. */
