@@ -103,7 +103,9 @@ export class MqttBroker {
   #close(client: Client, why: Refusal): void {
     if (client.version === 5) {
       const reasonCode = why.code === 'GATEWAY_UNAVAILABLE' ? DISCONNECT_SERVER_SHUTTING_DOWN : DISCONNECT_ADMINISTRATIVE_ACTION;
-      client.disconnect({ reasonCode, properties: { reasonString: why.code } });
+      const send = (): void => client.disconnect({ reasonCode, properties: { reasonString: why.code } });
+      // Closed while aedes still finishes the CONNECT (after authenticate): DISCONNECT once it is done.
+      if (client.connected) send(); else client.once('connected', send);
       // A client that does not read its DISCONNECT must not keep the socket open.
       setTimeout(() => client.conn.destroy(), 1000).unref();
     } else hangUp(client.conn as TLSSocket);

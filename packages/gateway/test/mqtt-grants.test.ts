@@ -17,7 +17,11 @@ const CONFIG = {
   ],
 };
 
-const settle = () => new Promise((r) => setTimeout(r, 150));
+const settle = () => new Promise((r) => setTimeout(r, 300));
+/** Waits (up to 10 s) until `ready()` holds. */
+async function until(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !ready(); i++) await new Promise((r) => setTimeout(r, 20));
+}
 
 describe('MQTT grants of now', () => {
   let f: GatewayFixture;
@@ -39,7 +43,7 @@ describe('MQTT grants of now', () => {
     const { client } = await connect(d);
     assert.deepEqual(await client.subscribe('fleets/north/#'), [1]);
     assert.equal(await backend.publish('fleets/north/cmd', 'one'), 0);
-    await settle();
+    await until(() => client.received.length === 1);
     await f.deployment.ca.setDeviceAttributes(SYSTEM_ACTOR, d.id, { fleet: 'south' });
     assert.equal(await backend.publish('fleets/north/cmd', 'two'), 0);
     await settle();
@@ -62,6 +66,7 @@ describe('MQTT grants of now', () => {
     b.client.socket.destroy();
     await f.deployment.ca.revokeCertificate(SYSTEM_ACTOR, revoked.serial, { reason: 'keyCompromise' });
     await c.client.closed;
+    await until(() => got.length > 0);
     await settle();
     assert.deepEqual(got, ['devices/will-own/status gone']);
   });

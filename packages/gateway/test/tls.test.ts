@@ -120,7 +120,7 @@ describe('clone detection', () => {
     assert.equal(two.connack.code, 0x87);
     await one.client.closed;
     assert.equal(one.client.disconnect?.reasonString, 'GATEWAY_CLONE');
-    for (let i = 0; i < 50 && !(await x.deployment.store.getDeviceAttributes('clone-q')); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && !(await x.deployment.store.getDeviceAttributes('clone-q')); i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual((await x.deployment.store.getDeviceAttributes('clone-q'))?.attributes, { status: 'quarantined' });
     assert.equal((await from(x, d, '127.0.0.1')).connack.code, 0x87);
   });
@@ -139,7 +139,7 @@ describe('records', () => {
     const entry = (await f.deployment.store.readAudit(0, 1000)).find((e) => e.action === 'gateway.connect');
     assert.deepEqual([entry?.actor, entry?.outcome, entry?.code], ['gateway:gw-test', 'refused', 'GATEWAY_CERT_MISSING']);
     let presence = null;
-    for (let i = 0; i < 50 && !presence; i++) { await new Promise((r) => setTimeout(r, 20)); presence = await f.deployment.store.getPresence('records-1'); }
+    for (let i = 0; i < 250 && !presence; i++) { await new Promise((r) => setTimeout(r, 20)); presence = await f.deployment.store.getPresence('records-1'); }
     assert.deepEqual([presence?.lastSerial, presence?.lastSource, presence?.lastGateway], [d.serial, '127.0.0.1', 'gw-test']);
   });
 });
