@@ -50,6 +50,10 @@ export type {
   EnrollmentStore, PendingEnrollmentRecord, PendingStatus,
 } from './ports/enrollment-store.js';
 export type { WebhookAnswer, WebhookClient } from './ports/webhook.js';
+export type {
+  BatchDeviceIntent, BatchDeviceRecord, BatchMode, BatchPatch, BatchQuery, BatchRecord, BatchReconciliation, BatchStatus, BatchStore,
+  ManifestEntry, ReconciliationDevice, ReconciliationListKind, ReconciliationListQuery, ReconciliationQuery, ReconciliationReport,
+} from './ports/batch-store.js';
 export { EnrollmentUseCase, DEFAULT_ENROLLMENT_GROUP_SETTING } from './enrollment/service.js';
 export { LABEL_PATTERN, DEFAULT_DEVICE_ID_PATTERN, type EnrollmentGroupInput } from './enrollment/group-input.js';
 export { hashSecret } from './enrollment/authenticate.js';

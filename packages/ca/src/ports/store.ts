@@ -12,6 +12,7 @@ import type { ChainedAuditEntry, CrlReason, NameConstraints } from '@fleetpki/co
 import type { KeyRef } from './keys.js';
 import type { RevocationStore } from './revocation-store.js';
 import type { EnrollmentCommit, EnrollmentStore } from './enrollment-store.js';
+import type { BatchStore } from './batch-store.js';
 
 export type CaRole = 'root' | 'issuing' | 'manufacturer';
 export type CaStatus = 'pending' | 'active' | 'disabled';
@@ -156,7 +157,7 @@ export interface ApiTokenRecord {
   readonly revokedAt: Date | null;
 }
 
-export interface Store extends RevocationStore, EnrollmentStore {
+export interface Store extends RevocationStore, EnrollmentStore, BatchStore {
   /** Creates or upgrades the schema; idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;
