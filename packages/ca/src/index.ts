@@ -54,6 +54,14 @@ export type {
   BatchDeviceIntent, BatchDeviceRecord, BatchMode, BatchPatch, BatchQuery, BatchRecord, BatchReconciliation, BatchStatus, BatchStore,
   ManifestEntry, ReconciliationDevice, ReconciliationListKind, ReconciliationListQuery, ReconciliationQuery, ReconciliationReport,
 } from './ports/batch-store.js';
+export type {
+  BatchPrepareContext, BatchPreparer, BatchPreparerFactory, BatchRequest, EncryptedKey, KeyGeneration, KeyProtection, PrepareOutcome,
+} from './ports/batch-preparer.js';
+export type { BatchInputFault, BatchInputItem, BatchProgress, BatchSignInput, BatchSink, BatchSummary, DeviceOutcome } from './batch/types.js';
+export type { BatchIo } from './batch/sign-batch.js';
+export type { ManifestSink } from './batch/batch-manifest.js';
+export { BATCH_ID_PATTERN, checkBatchId } from './batch/open-run.js';
+export { prepareCsrRequest, prepareStationKey, refusedOutcome, sha256Hex } from './batch/prepare-request.js';
 export { EnrollmentUseCase, DEFAULT_ENROLLMENT_GROUP_SETTING } from './enrollment/service.js';
 export { LABEL_PATTERN, DEFAULT_DEVICE_ID_PATTERN, type EnrollmentGroupInput } from './enrollment/group-input.js';
 export { hashSecret } from './enrollment/authenticate.js';

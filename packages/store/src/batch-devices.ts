@@ -5,7 +5,7 @@
  */
 import type { AuditEventInput, BatchDeviceIntent, BatchDeviceRecord, IntentOutcome, IssuedCertificate, ManifestEntry } from '@fleetpki/ca';
 import { insertRows } from './batch-insert.js';
-import { bytes, bytesOrNull, str, strOrNull } from './columns.js';
+import { bytes, bytesOrNull, num, str, strOrNull } from './columns.js';
 import type { Dialect, Row, SqlExecutor, SqlValue } from './driver.js';
 import { requestInvalid } from './errors.js';
 import { recordIntentBatch } from './intents.js';
@@ -16,14 +16,14 @@ const MAX_MANIFEST_PAGE = 10_000;
 
 const placeholders = (n: number): string => new Array<string>(n).fill('?').join(', ');
 
-export async function recordBatchIntentRows(tx: SqlExecutor, d: Dialect, batchId: string, items: readonly BatchDeviceIntent[]): Promise<IntentOutcome[]> {
+export async function recordBatchIntentRows(tx: SqlExecutor, d: Dialect, batchId: string, run: number, items: readonly BatchDeviceIntent[]): Promise<IntentOutcome[]> {
   const outcomes = await recordIntentBatch(tx, d, items.map((i) => i.intent));
   const rows: SqlValue[][] = [];
   items.forEach((item, k) => {
     if (outcomes[k] !== 'recorded') return;
-    rows.push([batchId, item.intent.deviceId ?? '', item.intent.serial, item.csrSha256, item.spkiSha256]);
+    rows.push([batchId, item.intent.deviceId ?? '', item.intent.serial, run, item.csrSha256, item.spkiSha256, item.encryptedKey ?? null]);
   });
-  await insertRows(tx, 'batch_devices', ['batch_id', 'device_id', 'serial', 'csr_sha256', 'spki_sha256'], rows);
+  await insertRows(tx, 'batch_devices', ['batch_id', 'device_id', 'serial', 'run', 'csr_sha256', 'spki_sha256', 'encrypted_key'], rows);
   return outcomes;
 }
 
@@ -38,6 +38,7 @@ function toDevice(r: Row): BatchDeviceRecord {
   return {
     batchId: str(r, 'batch_id'), deviceId: str(r, 'device_id'), serial: str(r, 'serial'), csrSha256: strOrNull(r, 'csr_sha256'),
     spkiSha256: str(r, 'spki_sha256'), status: str(r, 'status') as BatchDeviceRecord['status'], der: bytesOrNull(r, 'der'), tbsDer: bytes(r, 'tbs_der'),
+    run: num(r, 'run'), encryptedKey: bytesOrNull(r, 'encrypted_key'),
   };
 }
 
@@ -46,7 +47,7 @@ export async function selectBatchDevices(db: SqlExecutor, deviceIds: readonly st
   for (let i = 0; i < deviceIds.length; i += LOOKUP_CHUNK) {
     const chunk = deviceIds.slice(i, i + LOOKUP_CHUNK);
     const rows = await db.all(
-      `SELECT b.batch_id, b.device_id, b.serial, b.csr_sha256, b.spki_sha256, c.status, c.der, c.tbs_der
+      `SELECT b.batch_id, b.device_id, b.serial, b.csr_sha256, b.spki_sha256, b.encrypted_key, b.run, c.status, c.der, c.tbs_der
        FROM batch_devices b JOIN certificates c ON c.serial = b.serial WHERE b.device_id IN (${placeholders(chunk.length)})`, chunk);
     for (const r of rows) out.push(toDevice(r));
   }

@@ -4,9 +4,14 @@
  * and to the key it was bound to (SHA-256 of the SPKI), written in the transaction that
  * spends the serial (batch-devices.ts). Found by (batch, device) for resumption and the
  * manifest, by device id alone for conflicts and duplicates across batches, by serial for
- * reconciliation joins. The manufacturer is copied from the CA's attributes when the
- * batch is made, so reconciliation by manufacturer reads no JSON. Certificates keep their
- * `batch` attribute too, so search and mass revocation by batch need no join.
+ * reconciliation joins.
+ *
+ * In key-generation mode the device's key is kept there too, encrypted for its recipient
+ * (never in clear): a run cut off after the certificate was stored but before the key
+ * reached the output can still hand it out. The manufacturer is copied from the CA's
+ * attributes when the batch is made, so reconciliation by manufacturer reads no JSON.
+ * Certificates keep their `batch` attribute too: search and mass revocation by batch
+ * need no join.
  */
 import type { Dialect } from './driver.js';
 
@@ -35,8 +40,10 @@ export const batchTables = (d: Dialect): readonly string[] => [
     batch_id TEXT NOT NULL REFERENCES batches (batch_id),
     device_id TEXT${d.byteCollation} NOT NULL,
     serial TEXT NOT NULL REFERENCES certificates (serial),
+    run INTEGER NOT NULL,
     csr_sha256 TEXT,
     spki_sha256 TEXT NOT NULL,
+    encrypted_key ${d.bytes},
     PRIMARY KEY (batch_id, device_id)
   )${d.name === 'sqlite' ? ' WITHOUT ROWID' : ''}`,
   'CREATE UNIQUE INDEX batch_devices_serial ON batch_devices (serial)',

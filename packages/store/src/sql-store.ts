@@ -199,9 +199,9 @@ export class SqlStore implements Store {
 
   findBatchDevices(deviceIds: readonly string[]): Promise<BatchDeviceRecord[]> { return selectBatchDevices(this.driver, deviceIds); }
 
-  recordBatchIntents(batchId: string, items: readonly BatchDeviceIntent[]): Promise<IntentOutcome[]> {
+  recordBatchIntents(batchId: string, run: number, items: readonly BatchDeviceIntent[]): Promise<IntentOutcome[]> {
     if (items.length === 0) return Promise.resolve([]);
-    return this.driver.transaction((tx) => recordBatchIntentRows(tx, this.dialect, batchId, items));
+    return this.driver.transaction((tx) => recordBatchIntentRows(tx, this.dialect, batchId, run, items));
   }
 
   recordBatchIssued(batchId: string, issued: readonly IssuedCertificate[], audit: readonly AuditEventInput[]): Promise<void> {

@@ -62,19 +62,28 @@ export function batchesContract(open: OpenHarness): void {
 
   it('recordBatchIntents: quota counted, recorded intents linked to the batch, refused ones not', () => withCa(open, async ({ store }) => {
     await store.createBatch(batch('B1'), []);
-    const outcomes = await store.recordBatchIntents('B1', [device('01', 'd1'), device('02', 'd2', 'b'), device('03', 'd3')]);
+    const outcomes = await store.recordBatchIntents('B1', 1, [device('01', 'd1'), device('02', 'd2', 'b'), device('03', 'd3')]);
     assert.deepEqual(outcomes, ['recorded', 'recorded', 'recorded']);
     const found = await store.findBatchDevices(['d1', 'd2', 'd3', 'd4']);
     assert.deepEqual(found.map((d) => [d.batchId, d.deviceId, d.serial, d.status, d.spkiSha256[0], d.der]).sort(), [
       ['B1', 'd1', '01', 'pending', 'a', null], ['B1', 'd2', '02', 'pending', 'b', null], ['B1', 'd3', '03', 'pending', 'a', null],
     ]);
-    assert.deepEqual(found.find((d) => d.deviceId === 'd1')?.tbsDer, intent('01').tbsDer);
+    const d1 = found.find((d) => d.deviceId === 'd1');
+    assert.deepEqual([d1?.tbsDer, d1?.run, d1?.encryptedKey, d1?.csrSha256], [intent('01').tbsDer, 1, null, 'c'.repeat(64)]);
     assert.equal((await store.getCa('cm1'))?.issuedCount, 3);
+  }));
+
+  it('key-generation mode: the encrypted key is kept with the device', () => withCa(open, async ({ store }) => {
+    await store.createBatch(batch('K1', { mode: 'keygen' }), []);
+    const key = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x07]);
+    await store.recordBatchIntents('K1', 2, [{ ...device('01', 'k1'), csrSha256: null, encryptedKey: key }]);
+    const [k1] = await store.findBatchDevices(['k1']);
+    assert.deepEqual([k1?.encryptedKey, k1?.csrSha256, k1?.run], [key, null, 2]);
   }));
 
   it('recordBatchIntents over quota: the intents past it are quota_exceeded and leave no batch device', () => withCa(open, async ({ store }) => {
     await store.createBatch(batch('B1'), []);
-    assert.deepEqual(await store.recordBatchIntents('B1', [device('01', 'd1'), device('02', 'd2'), device('03', 'd3')]), ['recorded', 'recorded', 'quota_exceeded']);
+    assert.deepEqual(await store.recordBatchIntents('B1', 1, [device('01', 'd1'), device('02', 'd2'), device('03', 'd3')]), ['recorded', 'recorded', 'quota_exceeded']);
     assert.deepEqual((await store.findBatchDevices(['d3'])), []);
     assert.equal(await store.getCertificate('03'), null);
     assert.equal((await store.getCa('cm1'))?.issuedCount, 2);
@@ -82,14 +91,14 @@ export function batchesContract(open: OpenHarness): void {
 
   it('a device id twice in one batch fails the whole call: nothing recorded, no quota spent', () => withCa(open, async ({ store }) => {
     await store.createBatch(batch('B1'), []);
-    await assert.rejects(store.recordBatchIntents('B1', [device('01', 'd1'), device('02', 'd1')]));
+    await assert.rejects(store.recordBatchIntents('B1', 1, [device('01', 'd1'), device('02', 'd1')]));
     assert.equal(await store.getCertificate('01'), null);
     assert.equal((await store.getCa('cm1'))?.issuedCount, 0);
   }));
 
   it('recordBatchIssued: certificates issued with their audit events, the batch counter moved, in one transaction', () => withCa(open, async ({ store }) => {
     await store.createBatch(batch('B1'), []);
-    await store.recordBatchIntents('B1', [device('01', 'd1'), device('02', 'd2')]);
+    await store.recordBatchIntents('B1', 1, [device('01', 'd1'), device('02', 'd2')]);
     await store.recordBatchIssued('B1', [issued('01')], [event('certificate.issue')]);
     await rejectsWithCode(store.recordBatchIssued('B1', [issued('02'), issued('01')], [event('certificate.issue'), event('certificate.issue')]), 'CERTIFICATE_NOT_FOUND');
     assert.equal((await store.getBatch('B1'))?.issued, 1);
@@ -103,8 +112,8 @@ export function batchesContract(open: OpenHarness): void {
     await store.createBatch(batch('B1'), []);
     await store.createBatch(batch('B2'), []);
     const ids = ['b-2', 'A:1', 'a.1', 'b-10', 'pending'];
-    await store.recordBatchIntents('B1', ids.map((id, i) => device(`0${i + 1}`, id)));
-    await store.recordBatchIntents('B2', [device('10', 'other')]);
+    await store.recordBatchIntents('B1', 1, ids.map((id, i) => device(`0${i + 1}`, id)));
+    await store.recordBatchIntents('B2', 1, [device('10', 'other')]);
     await store.recordBatchIssued('B1', ['01', '02', '03', '04'].map((s) => issued(s)), []);
     await store.recordBatchIssued('B2', [issued('10')], []);
     const page1 = await store.pageBatchManifest('B1', null, 3);
@@ -122,8 +131,8 @@ export function batchesContract(open: OpenHarness): void {
     await store.createCa(caRecord('cm2', { role: 'manufacturer', attributes: { manufacturer: 'Fabrikam' } }), []);
     await store.createBatch(batch('B1'), []);
     await store.createBatch(batch('B2', { caName: 'cm2', manufacturer: 'Fabrikam' }), []);
-    await store.recordBatchIntents('B1', ['d1', 'd2', 'd3', 'd4'].map((id, i) => device(`0${i + 1}`, id)));
-    await store.recordBatchIntents('B2', [{ ...device('11', 'd1'), intent: intent('11', { caName: 'cm2', deviceId: 'd1' }) }]);
+    await store.recordBatchIntents('B1', 1, ['d1', 'd2', 'd3', 'd4'].map((id, i) => device(`0${i + 1}`, id)));
+    await store.recordBatchIntents('B2', 1, [{ ...device('11', 'd1'), intent: intent('11', { caName: 'cm2', deviceId: 'd1' }) }]);
     await store.recordBatchIssued('B1', ['01', '02', '03'].map((s) => issued(s)), []);
     await store.recordBatchIssued('B2', [issued('11')], []);
     // d1 enrolled; d2 connected; d3 never seen; d4 pending (not issued); ghost connected but never issued.

@@ -50,6 +50,8 @@ export interface BatchDeviceIntent {
   readonly csrSha256: string | null;
   /** Lower-case hex SHA-256 of the certificate's SubjectPublicKeyInfo DER: the key a device id is bound to. */
   readonly spkiSha256: string;
+  /** Key-generation mode: the device's private key as handed out, encrypted for its recipient. */
+  readonly encryptedKey?: Uint8Array;
 }
 
 /** What the store knows of a device id in some batch, with its certificate's state. */
@@ -64,6 +66,9 @@ export interface BatchDeviceRecord {
   readonly der: Uint8Array | null;
   /** The recorded TBS: what a resumed run signs for an intent a crash left pending. */
   readonly tbsDer: Uint8Array;
+  /** The batch run that recorded it (BatchRecord.runs at the time): a run tells its own devices from an earlier run's. */
+  readonly run: number;
+  readonly encryptedKey: Uint8Array | null;
 }
 
 /** One line of a batch manifest: a device, its certificate's serial and SHA-256. */
@@ -134,8 +139,8 @@ export interface BatchStore {
   updateBatch(batchId: string, patch: BatchPatch, audit: readonly AuditEventInput[]): Promise<void>;
   /** Every batch's record of these device ids (a device may be in several batches). */
   findBatchDevices(deviceIds: readonly string[]): Promise<BatchDeviceRecord[]>;
-  /** One outcome per intent, in order, as recordIntents; recorded ones are linked to the batch. */
-  recordBatchIntents(batchId: string, items: readonly BatchDeviceIntent[]): Promise<IntentOutcome[]>;
+  /** One outcome per intent, in order, as recordIntents; recorded ones are linked to the batch and its run. */
+  recordBatchIntents(batchId: string, run: number, items: readonly BatchDeviceIntent[]): Promise<IntentOutcome[]>;
   /** recordIssued for certificates of this batch, counting them in the batch record. */
   recordBatchIssued(batchId: string, issued: readonly IssuedCertificate[], audit: readonly AuditEventInput[]): Promise<void>;
   /** Issued devices of the batch by device id, after `afterDeviceId` (exclusive), at most `limit` (1..10,000). */
