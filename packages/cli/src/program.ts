@@ -29,6 +29,7 @@ import { registerEnrollmentGroupList } from './commands/enrollment-group-list.js
 import { registerEnrollmentGroupShow } from './commands/enrollment-group-show.js';
 import { registerEnrollmentGroupSecret } from './commands/enrollment-group-secret.js';
 import { registerEnrollmentGroupDecide } from './commands/enrollment-group-decide.js';
+import { registerBatchSign } from './commands/batch-sign.js';
 
 export const VERSION = '0.1.0';
 
@@ -46,6 +47,7 @@ const GROUPS: readonly { name: string; description: string; commands: readonly R
   { name: 'enrollment-group', description: 'EST enrollment groups, one-time enrollment secrets, approvals',
     commands: [registerEnrollmentGroupCreate, registerEnrollmentGroupList, registerEnrollmentGroupShow, registerEnrollmentGroupSecret, registerEnrollmentGroupDecide] },
   { name: 'trust', description: 'trust stores and signed trust bundles (root renewal)', commands: [registerTrustBundle] },
+  { name: 'batch', description: 'factory provisioning: sign batches, verify manifests, reconcile', commands: [registerBatchSign] },
 ];
 
 export function buildProgram(io: Io): Command {

@@ -6,5 +6,7 @@ export { ConfigError, ConfigSchema, parseConfig, type Config } from './config.js
 export { deploymentPaths, openDeployment, rootFingerprint, type Deployment, type DeploymentPaths, type OpenOptions } from './deployment.js';
 export { InProcessEvents } from './events.js';
 export { pooledRandom } from './random.js';
+export { batchPreparers } from './batch/worker-preparer.js';
+export { encryptDeviceKey } from './batch/prepare-work.js';
 export { loadConfig, serve, type Env, type RunningServer, type ServeFlags } from './main.js';
 export { buildApp, type AppDeps } from './app.js';
