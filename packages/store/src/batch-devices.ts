@@ -11,7 +11,12 @@ import { requestInvalid } from './errors.js';
 import { recordIntentBatch } from './intents.js';
 import { markIssued } from './issued.js';
 
-const LOOKUP_CHUNK = 500;
+/**
+ * Device ids per lookup. Statistics may lag a table's growth up to tenfold (SQLite
+ * re-analyzes at that), and a long IN list over a table believed small is planned as a
+ * scan; a short one is planned as index searches at any size that matters.
+ */
+const LOOKUP_CHUNK = 64;
 const MAX_MANIFEST_PAGE = 10_000;
 
 const placeholders = (n: number): string => new Array<string>(n).fill('?').join(', ');

@@ -3,8 +3,9 @@
  * batch_devices row per device a batch provisioned, linking the device id to its serial
  * and to the key it was bound to (SHA-256 of the SPKI), written in the transaction that
  * spends the serial (batch-devices.ts). Found by (batch, device) for resumption and the
- * manifest, by device id alone for conflicts and duplicates across batches, by serial for
- * reconciliation joins.
+ * manifest, by device id alone for conflicts and duplicates across batches. There is no
+ * index on serial: every read goes from the device to its certificate, a serial is unique
+ * in certificates already, and a random key's index costs a page write per row.
  *
  * In key-generation mode the device's key is kept there too, encrypted for its recipient
  * (never in clear): a run cut off after the certificate was stored but before the key
@@ -46,6 +47,5 @@ export const batchTables = (d: Dialect): readonly string[] => [
     encrypted_key ${d.bytes},
     PRIMARY KEY (batch_id, device_id)
   )${d.name === 'sqlite' ? ' WITHOUT ROWID' : ''}`,
-  'CREATE UNIQUE INDEX batch_devices_serial ON batch_devices (serial)',
   'CREATE INDEX batch_devices_device ON batch_devices (device_id, batch_id)',
 ];

@@ -25,7 +25,7 @@ import { cliActor, withDeployment } from '../deployment.js';
 import { CliError } from '../errors.js';
 import type { Io } from '../io.js';
 import { readCertificate } from '../inputs.js';
-import { addDeploymentOptions, addJsonOption, durationArg, keyTypeOption, type DeploymentFlags } from '../options.js';
+import { addDeploymentOptions, addJsonOption, durationArg, keyTypeOption, positiveIntArg, type DeploymentFlags } from '../options.js';
 import { Output } from '../output.js';
 import { Progress } from '../progress.js';
 import { attributeArg } from '../revocation-options.js';
@@ -42,6 +42,7 @@ interface Flags extends DeploymentFlags {
   readonly folders?: boolean;
   readonly certFormat: 'pem' | 'der';
   readonly workers?: number;
+  readonly chunkSize?: number;
   readonly generateKeys?: boolean;
   readonly keyType: KeyType;
   readonly keyPassphraseFile?: string;
@@ -106,6 +107,7 @@ async function sign(flags: Flags, io: Io): Promise<void> {
       ...(flags.validity !== undefined ? { validitySeconds: flags.validity } : {}), ...(keyGeneration ? { keyGeneration } : {}),
     }, {
       requests: readBatchInput(flags.in, format, !keyGeneration), preparers: batchPreparers(flags.workers), sink: output,
+      ...(flags.chunkSize !== undefined ? { chunkSize: flags.chunkSize } : {}),
       manifest: new ManifestFile(join(flags.out, 'manifest')),
       onProgress: (p) => progress.update({ done: p.read, total, detail: `issued ${p.issued} existing ${p.existing} refused ${p.refused}` }),
     });
@@ -142,6 +144,7 @@ export function registerBatchSign(batch: Command, io: Io): void {
     .option('--folders', 'also write devices/<id>/certificate.pem (and the key) per device')
     .addOption(new Option('--cert-format <format>', 'certificate files in --folders').choices(['pem', 'der']).default('pem'))
     .option('--workers <n>', 'worker threads for CSR checks and key generation (default: one per core; 0: none)', workersArg)
+    .option('--chunk-size <n>', 'devices per store transaction (default 256)', positiveIntArg)
     .option('--generate-keys', 'key-generation station: make each device\'s key here (input needs no csr)')
     .addOption(keyTypeOption('ecdsa-p256'))
     .option('--key-passphrase-file <file>', `--generate-keys: encrypt each key as PKCS#8 with this passphrase (or $${KEY_PASSPHRASE_ENV})`)
