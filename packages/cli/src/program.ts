@@ -30,6 +30,7 @@ import { registerEnrollmentGroupShow } from './commands/enrollment-group-show.js
 import { registerEnrollmentGroupSecret } from './commands/enrollment-group-secret.js';
 import { registerEnrollmentGroupDecide } from './commands/enrollment-group-decide.js';
 import { registerBatchSign } from './commands/batch-sign.js';
+import { registerBatchVerify } from './commands/batch-verify.js';
 
 export const VERSION = '0.1.0';
 
@@ -47,7 +48,7 @@ const GROUPS: readonly { name: string; description: string; commands: readonly R
   { name: 'enrollment-group', description: 'EST enrollment groups, one-time enrollment secrets, approvals',
     commands: [registerEnrollmentGroupCreate, registerEnrollmentGroupList, registerEnrollmentGroupShow, registerEnrollmentGroupSecret, registerEnrollmentGroupDecide] },
   { name: 'trust', description: 'trust stores and signed trust bundles (root renewal)', commands: [registerTrustBundle] },
-  { name: 'batch', description: 'factory provisioning: sign batches, verify manifests, reconcile', commands: [registerBatchSign] },
+  { name: 'batch', description: 'factory provisioning: sign batches, verify manifests, reconcile', commands: [registerBatchSign, registerBatchVerify] },
 ];
 
 export function buildProgram(io: Io): Command {
