@@ -31,6 +31,8 @@ import { registerEnrollmentGroupSecret } from './commands/enrollment-group-secre
 import { registerEnrollmentGroupDecide } from './commands/enrollment-group-decide.js';
 import { registerBatchSign } from './commands/batch-sign.js';
 import { registerBatchVerify } from './commands/batch-verify.js';
+import { registerBatchList, registerBatchShow } from './commands/batch-list.js';
+import { registerBatchReconcile } from './commands/batch-reconcile.js';
 
 export const VERSION = '0.1.0';
 
@@ -48,7 +50,7 @@ const GROUPS: readonly { name: string; description: string; commands: readonly R
   { name: 'enrollment-group', description: 'EST enrollment groups, one-time enrollment secrets, approvals',
     commands: [registerEnrollmentGroupCreate, registerEnrollmentGroupList, registerEnrollmentGroupShow, registerEnrollmentGroupSecret, registerEnrollmentGroupDecide] },
   { name: 'trust', description: 'trust stores and signed trust bundles (root renewal)', commands: [registerTrustBundle] },
-  { name: 'batch', description: 'factory provisioning: sign batches, verify manifests, reconcile', commands: [registerBatchSign, registerBatchVerify] },
+  { name: 'batch', description: 'factory provisioning: sign batches, verify manifests, reconcile', commands: [registerBatchSign, registerBatchVerify, registerBatchList, registerBatchShow, registerBatchReconcile] },
 ];
 
 export function buildProgram(io: Io): Command {
