@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path,est,agent]`
+// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path,est,agent,rules]`
 // Every figure is printed beside the ceiling measured in the same run, as a ratio:
 // machines here are shared and noisy, ratios travel better than absolute numbers.
 import { measureCeilings } from './ceilings.mjs';
@@ -10,12 +10,13 @@ import { measurePath } from './path.mjs';
 import { measureCrl } from './crl.mjs';
 import { measureEst } from './est.mjs';
 import { measureAgents } from './agent.mjs';
+import { measureRules } from './rules.mjs';
 
 const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
 const value = (f, d) => { const i = args.indexOf(f); return i >= 0 && args[i + 1] ? args[i + 1] : d; };
 const smoke = flag('--smoke');
-const only = value('--only', 'issuance,search,ocsp,crl,path,est,agent').split(',');
+const only = value('--only', 'issuance,search,ocsp,crl,path,est,agent,rules').split(',');
 const rows = Number(value('--rows', smoke ? '3000' : '1000000'));
 const pgUrl = process.env.FLEETPKI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const records = [];
@@ -114,6 +115,15 @@ if (only.includes('agent')) {
   rec(`agent renewals, ${n} agents against one server (same process)`, a.rps, 'renew/s');
   rec('  agent renewal p99 latency (agent-observed)', a.p99, 'ms');
   rec('  CPU per renewal, agent + server', a.cpuMsPerRenewal, 'ms');
+}
+if (only.includes('rules')) {
+  log('gateway rules: a 3-rule send set and MQTT publish checks ...');
+  const r = measureRules({ ms: smoke ? 200 : 2000 });
+  rec('ceiling: the 3 send rules hand-written in JavaScript', r.handRate, 'evals/s');
+  rec('rule set evaluation, 3 send rules (firstFailingRule)', r.evaluations, 'evals/s', r.handRate);
+  rec('ceiling: a hand-written topic prefix check', r.handTopic, 'checks/s');
+  rec('mayPublish, 2 granted filters', r.topicChecks, 'checks/s', r.handTopic);
+  rec('  grantsFor, 2 patterns (once per connection)', r.grantRate, 'conns/s');
 }
 
 const w = Math.max(...records.map((r) => r.name.length));

@@ -32,6 +32,7 @@ import {
   createEnrollmentGroup, createEnrollmentSecret, decidePendingEnrollment, getEnrollmentGroup, listEnrollmentGroups, listPendingEnrollments,
 } from './enrollment/admin.js';
 import type { EnrollmentGroupInput } from './enrollment/group-input.js';
+import { getDeviceAttributes, setDeviceAttributes } from './devices/attributes.js';
 import type { BatchQuery, ReconciliationListQuery, ReconciliationQuery } from './ports/batch-store.js';
 import { signBatch, type BatchIo } from './batch/sign-batch.js';
 import type { BatchSignInput } from './batch/types.js';
@@ -68,6 +69,9 @@ export class CertificateAuthority {
   releaseHold(actor: Actor, serial: string) { return releaseHold(this.deps, actor, serial); }
   previewRevocation(actor: Actor, query: RevocationQuery) { return previewRevocation(this.deps, actor, query); }
   revokeByQuery(actor: Actor, input: MassRevocationInput) { return revokeByQuery(this.deps, actor, input); }
+
+  setDeviceAttributes(actor: Actor, deviceId: string, attributes: Readonly<Record<string, string>>) { return setDeviceAttributes(this.deps, actor, deviceId, attributes); }
+  getDeviceAttributes(actor: Actor, deviceId: string) { return getDeviceAttributes(this.deps, actor, deviceId); }
 
   listCas(actor: Actor) { return listCas(this.deps, actor); }
   getCa(actor: Actor, name: string) { return getCa(this.deps, actor, name); }

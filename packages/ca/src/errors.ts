@@ -31,6 +31,7 @@ export const SERVICE_ERRORS = {
   REVOCATION_CONFIRMATION_INVALID: { kind: 'rejected', message: 'the revocation confirmation is unknown, used, expired or for another query' },
   REVOCATION_PREVIEW_STALE: { kind: 'conflict', message: 'the certificates matching the query changed since the dry run' },
   TOKEN_NOT_FOUND: { kind: 'not_found', message: 'no such API token' },
+  DEVICE_NOT_FOUND: { kind: 'not_found', message: 'no such device' },
   ENROLLMENT_GROUP_NOT_FOUND: { kind: 'not_found', message: 'no such enrollment group' },
   ENROLLMENT_GROUP_EXISTS: { kind: 'conflict', message: 'an enrollment group with this label exists' },
   ENROLLMENT_PENDING_NOT_FOUND: { kind: 'not_found', message: 'no such pending enrollment' },
@@ -72,7 +73,8 @@ const PKI_ERROR_KIND: Record<PkiErrorCode, ServiceErrorKind> = {
   TOKEN_ALREADY_REDEEMED: 'conflict', REVOCATION_REASON_INVALID: 'malformed',
   SERIAL_NUMBER_INVALID: 'malformed', CRL_INVALID: 'malformed', CRL_UNSUPPORTED_CRITICAL_EXTENSION: 'rejected',
   OCSP_REQUEST_MALFORMED: 'malformed', OCSP_NONCE_INVALID: 'malformed', OCSP_HASH_UNSUPPORTED: 'rejected',
-  OCSP_RESPONSE_INVALID: 'malformed',
+  OCSP_RESPONSE_INVALID: 'malformed', RULE_INVALID: 'malformed', TOPIC_INVALID: 'malformed',
+  SEQUENCE_OUT_OF_ORDER: 'conflict', SEQUENCE_UNKNOWN_STATION: 'rejected',
 };
 
 export type ErrorCode = ServiceErrorCode | PkiErrorCode;

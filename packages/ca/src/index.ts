@@ -42,6 +42,7 @@ export { revokedEvent, REVOCATION_BATCH, type RevocationTally } from './revocati
 export { PREVIEW_SAMPLE_SIZE, PREVIEW_TTL_SECONDS, type MassRevocationInput, type MassRevocationResult, type RevocationPreview } from './revocation/mass-revocation.js';
 export { CrlPublisher, type CrlSettings } from './status/crl-publisher.js';
 export { OcspResponder, type OcspAnswer, type OcspSettings } from './status/ocsp-responder.js';
+export { StatusFeed, domainEventOf, type FeedBatch } from './status/status-feed.js';
 export type { CachedResponse } from './status/response-cache.js';
 export { crlUrl } from './issue/status-urls.js';
 export type { EnrollmentAuth, EnrollOperation, EnrollRequest, EnrollResult, EnrollmentService, KeyEncryption } from './enrollment/types.js';
@@ -50,6 +51,10 @@ export type {
   EnrollmentStore, PendingEnrollmentRecord, PendingStatus,
 } from './ports/enrollment-store.js';
 export type { WebhookAnswer, WebhookClient } from './ports/webhook.js';
+export type {
+  DeniedSerial, DeviceAttributesRecord, DeviceStore, PresenceRecord, PresenceUpdate, PutAttributesResult, SequenceStateRecord, StatusEventRecord, StatusEventType,
+} from './ports/device-store.js';
+export type { DeviceAttributesView } from './devices/attributes.js';
 export type {
   BatchDeviceIntent, BatchDeviceRecord, BatchMode, BatchPatch, BatchQuery, BatchRecord, BatchReconciliation, BatchStatus, BatchStore,
   ManifestEntry, ReconciliationDevice, ReconciliationListKind, ReconciliationListQuery, ReconciliationQuery, ReconciliationReport,

@@ -18,6 +18,7 @@ import { registerCertSearch } from './commands/cert-search.js';
 import { registerCertRevoke } from './commands/cert-revoke.js';
 import { registerCertReleaseHold } from './commands/cert-release-hold.js';
 import { registerDeviceRevoke } from './commands/device-revoke.js';
+import { registerDeviceAttributes } from './commands/device-attributes.js';
 import { registerRevoke } from './commands/revoke.js';
 import { registerTokenCreate } from './commands/token-create.js';
 import { registerTokenList } from './commands/token-list.js';
@@ -44,7 +45,7 @@ const GROUPS: readonly { name: string; description: string; commands: readonly R
     commands: [registerCaInitRoot, registerCaRequest, registerCaSign, registerCaImport, registerCaCreateManufacturer, registerCaList, registerCaShow] },
   { name: 'cert', description: 'issue, find and revoke certificates',
     commands: [registerCertIssue, registerCertGet, registerCertSearch, registerCertRevoke, registerCertReleaseHold] },
-  { name: 'device', description: 'devices: revoke every certificate of one', commands: [registerDeviceRevoke] },
+  { name: 'device', description: 'devices: attributes, and revoking every certificate of one', commands: [registerDeviceAttributes, registerDeviceRevoke] },
   { name: 'token', description: 'API tokens for the REST API', commands: [registerTokenCreate, registerTokenList, registerTokenRevoke] },
   { name: 'audit', description: 'the hash-chained audit log', commands: [registerAuditVerify] },
   { name: 'enrollment-group', description: 'EST enrollment groups, one-time enrollment secrets, approvals',

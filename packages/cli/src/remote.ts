@@ -50,14 +50,19 @@ async function problemOf(response: Response): Promise<CliError> {
 }
 
 /** POST `body` (JSON) to `path` under /api/v1; the JSON answer, or the problem as a CliError. */
-export async function postRemote<T>(target: RemoteTarget, path: string, body: unknown): Promise<T> {
+export function postRemote<T>(target: RemoteTarget, path: string, body: unknown): Promise<T> {
+  return requestRemote<T>(target, 'POST', path, body);
+}
+
+/** `method` on `path` under /api/v1 with a JSON body (when given); the JSON answer, or the problem as a CliError. */
+export async function requestRemote<T>(target: RemoteTarget, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
   const url = `${target.url.replace(/\/+$/, '')}/api/v1${path}`;
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${target.token}` },
-      body: JSON.stringify(body),
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), accept: 'application/json', authorization: `Bearer ${target.token}` },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;

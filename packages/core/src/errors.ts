@@ -29,6 +29,10 @@ export const PKI_ERRORS = {
   OCSP_NONCE_INVALID: 'OCSP nonce is not 1 to 32 octets (RFC 8954)',
   OCSP_HASH_UNSUPPORTED: 'OCSP CertID hash algorithm is not supported',
   OCSP_RESPONSE_INVALID: 'OCSP response does not conform to RFC 6960',
+  RULE_INVALID: 'rule expression is not valid in the rule language (docs/rules.md)',
+  TOPIC_INVALID: 'MQTT topic name or filter is not valid (MQTT 3.1.1 section 4.7)',
+  SEQUENCE_OUT_OF_ORDER: 'the station reported is not the current or the next one of the sequence',
+  SEQUENCE_UNKNOWN_STATION: 'the station reported is not one of the sequence',
 } as const;
 
 export type PkiErrorCode = keyof typeof PKI_ERRORS;

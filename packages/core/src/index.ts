@@ -51,4 +51,5 @@ export { OCSP_RESPONSE_MAX_BYTES, parseOcspResponse, type BasicOcspResponse, typ
 export * from './path/index.js';
 export * from './trust/index.js';
 export * from './cms/index.js';
+export * from './rules/index.js';
 export * from './batch/index.js';

@@ -30,6 +30,7 @@ import { ocspRoutes } from './routes/ocsp.js';
 import { ocspFastPath } from './ocsp-fast-path.js';
 import { publicRoutes } from './routes/public.js';
 import { revocationRoutes } from './routes/revocations.js';
+import { deviceRoutes } from './routes/devices.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { trustBundleRoutes } from './routes/trust-bundle.js';
 
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     api.addHook('onRequest', authenticationHook(deps.ca));
     await api.register(certificateRoutes, { ca: deps.ca });
     await api.register(revocationRoutes, { ca: deps.ca });
+    await api.register(deviceRoutes, { ca: deps.ca });
     await api.register(caRoutes, { ca: deps.ca });
     await api.register(tokenRoutes, { ca: deps.ca });
     await api.register(auditRoutes, { ca: deps.ca });

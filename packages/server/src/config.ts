@@ -56,6 +56,8 @@ export const ConfigSchema = Type.Object({
     crlDebounce: Type.String({ pattern: DURATION, default: '1s' }),
     ocspValidity: Type.String({ pattern: DURATION, default: '1h' }),
     ocspCacheEntries: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 500_000 }),
+    /** How long status-event outbox rows are kept for nodes and gateways that were away (they reload beyond it). */
+    eventRetention: Type.String({ pattern: DURATION, default: '7d' }),
   }, { default: {}, additionalProperties: false }),
   /** Extra profiles, or replacements for built-ins of the same name. */
   profiles: Type.Array(Type.Unknown(), { default: [] }),

@@ -14,6 +14,7 @@ import { type Deployment, openDeployment, rootFingerprint } from './deployment.j
 import { buildApp } from './app.js';
 import { CrlScheduler, DEFAULT_CRL_SCHEDULE } from './crl-scheduler.js';
 import { startTls } from './tls-serve.js';
+import { followStatusEvents, pruneStatusEventsHourly } from './status-follow.js';
 
 export interface ServeFlags {
   readonly data?: string;
@@ -92,12 +93,16 @@ export async function serve(flags: ServeFlags, env: Env, out: (line: string) => 
   const scheduler = new CrlScheduler(deployment.ca, deployment.events, { ...DEFAULT_CRL_SCHEDULE, debounceMs }, (msg, err) => app.log.error({ err }, msg));
   scheduler.start();
   let tls;
+  let tail;
   try {
+    // Revocations and attribute changes committed by other processes (CLI, other nodes) reach this one's caches.
+    tail = await followStatusEvents(deployment, (err) => app.log.error({ err }, 'status events: pull failed'));
     tls = await startTls(config, deployment.ca, deployment.keySeal, app);
   } catch (e) {
-    await scheduler.stop(); await app.close(); await deployment.close();
+    await tail?.stop(); await scheduler.stop(); await app.close(); await deployment.close();
     throw e;
   }
+  const stopPruning = pruneStatusEventsHourly(deployment, (err) => app.log.error({ err }, 'status events: pruning failed'));
   await describe(deployment, out);
   out(`API ${url}/api/v1 (OpenAPI ${url}/api/v1/openapi.json), metrics ${url}/metrics, CA certificates ${url}/ca/<name>.crt`);
   out(`OCSP ${url}/ocsp, CRLs ${url}/crl/<ca>.crl and ${url}/crl/<ca>.delta.crl`);
@@ -108,6 +113,6 @@ export async function serve(flags: ServeFlags, env: Env, out: (line: string) => 
   out(`FleetPKI ready at ${url}`);
   return {
     url, tlsUrl: tls?.listener.url ?? null, deployment,
-    close: async () => { await tls?.close(); await scheduler.stop(); await app.close(); await deployment.close(); },
+    close: async () => { stopPruning(); await tls?.close(); await tail.stop(); await scheduler.stop(); await app.close(); await deployment.close(); },
   };
 }

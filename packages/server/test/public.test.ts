@@ -59,7 +59,7 @@ describe('public endpoints', () => {
     assert.equal(doc.openapi, '3.1.0');
     assert.deepEqual(Object.keys(doc.paths).sort(), [
       '/api/v1/audit/verify', '/api/v1/cas', '/api/v1/cas/{name}', '/api/v1/certificates', '/api/v1/certificates/{serial}',
-      '/api/v1/certificates/{serial}/release-hold', '/api/v1/certificates/{serial}/revoke', '/api/v1/devices/{deviceId}/revoke',
+      '/api/v1/certificates/{serial}/release-hold', '/api/v1/certificates/{serial}/revoke', '/api/v1/devices/{deviceId}/attributes', '/api/v1/devices/{deviceId}/revoke',
       '/api/v1/enrollment-groups', '/api/v1/enrollment-groups/{label}', '/api/v1/enrollment-groups/{label}/pending',
       '/api/v1/enrollment-groups/{label}/pending/{id}/approve', '/api/v1/enrollment-groups/{label}/pending/{id}/reject',
       '/api/v1/enrollment-groups/{label}/secrets',

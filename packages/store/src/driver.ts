@@ -53,6 +53,12 @@ export interface SqlDriver extends SqlExecutor {
   optimize(): Promise<void>;
   /** Full statistics refresh (PostgreSQL: VACUUM ANALYZE), e.g. after a bulk load. */
   analyze(): Promise<void>;
+  /**
+   * Calls `onNotify` whenever any process commits a NOTIFY on `channel` (PostgreSQL), and
+   * once after the listening connection is re-established (something may have been missed).
+   * Returns how to stop, or null when the engine has no notifications (SQLite: poll).
+   */
+  listen(channel: string, onNotify: () => void): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
 }
 

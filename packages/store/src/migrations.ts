@@ -7,6 +7,7 @@
 import { AUDIT_GENESIS_HASH } from '@fleetpki/core';
 import type { Dialect, SqlDriver } from './driver.js';
 import { enrollmentTables } from './enrollment-migration.js';
+import { gatewayTables } from './gateway-migration.js';
 import { batchTables } from './batch-migration.js';
 
 export interface Migration {
@@ -199,7 +200,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 4, name: 'tokens-and-settings', statements: tokenAndSettingTables },
   { id: 5, name: 'revocation', statements: revocationTables },
   { id: 6, name: 'enrollment', statements: enrollmentTables },
-  // 7 is the gateway's (device attributes, status events, device presence), built on main.
+  { id: 7, name: 'gateway', statements: gatewayTables },
   { id: 8, name: 'batches', statements: batchTables },
 ];
 

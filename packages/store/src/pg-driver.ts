@@ -5,6 +5,7 @@
  * themselves (Dialect.forUpdate), so this driver needs no lock of its own.
  */
 import pg from 'pg';
+import { listenOn } from './pg-listen.js';
 import { normalizeRow, type Dialect, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
 
 export const POSTGRES_DIALECT: Dialect = Object.freeze({
@@ -89,7 +90,7 @@ class PgDriver implements SqlDriver {
   readonly #names = new StatementNames();
   readonly #pooled: SqlExecutor;
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(private readonly pool: pg.Pool, private readonly newClient: () => pg.Client) {
     this.#pooled = executor(pool, this.#names);
   }
 
@@ -113,6 +114,8 @@ class PgDriver implements SqlDriver {
     }
   }
 
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> { return listenOn(this.newClient, channel, onNotify); }
+
   /** Autovacuum keeps statistics fresh on PostgreSQL. */
   async optimize(): Promise<void> {}
 
@@ -125,14 +128,14 @@ class PgDriver implements SqlDriver {
 export async function openPgDriver(options: PgDriverOptions): Promise<SqlDriver> {
   const { schema } = options;
   if (schema !== undefined && !SCHEMA_PATTERN.test(schema)) throw new RangeError(`schema name ${JSON.stringify(schema)} is not a plain lower-case identifier`);
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: options.url,
-    max: options.poolSize ?? 10,
     types: TYPES,
     // JIT compilation pays off for long analytic queries; for these short indexed ones it
     // only adds milliseconds whenever a cost estimate crosses jit_above_cost.
     options: `-c jit=off${schema === undefined ? '' : ` -c search_path=${schema}`}`,
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
   // An idle client's connection error would otherwise crash the process; the next query
   // on a fresh client reports the outage to its caller instead.
   pool.on('error', () => {});
@@ -143,5 +146,5 @@ export async function openPgDriver(options: PgDriverOptions): Promise<SqlDriver>
     await pool.end();
     throw e;
   }
-  return new PgDriver(pool);
+  return new PgDriver(pool, () => new pg.Client(connection));
 }

@@ -1,7 +1,8 @@
 /**
  * Reconciliation: what the factory made against what came online. "Seen" is a device id
- * that enrolled (devices, migration 6) or connected through a gateway (device_presence,
- * migration 7); "issued by us" is a certificate in this store naming the device id.
+ * that enrolled (device_links, migration 6: a devices row alone may hold only attributes
+ * an operator set) or connected through a gateway (device_presence, migration 7); "issued
+ * by us" is a certificate in this store naming the device id.
  *   - per batch: issued, seen, never seen, and duplicates (the device holds an issued
  *     certificate from another batch too);
  *   - globally: device ids seen that no certificate of ours names (a clone, a station's
@@ -20,7 +21,7 @@ import { requestInvalid } from './errors.js';
 const MAX_PAGE = 1000;
 
 const SEEN = (device: string): string =>
-  `(EXISTS (SELECT 1 FROM devices d WHERE d.device_id = ${device}) OR EXISTS (SELECT 1 FROM device_presence p WHERE p.device_id = ${device}))`;
+  `(EXISTS (SELECT 1 FROM device_links l WHERE l.device_id = ${device}) OR EXISTS (SELECT 1 FROM device_presence p WHERE p.device_id = ${device}))`;
 const ELSEWHERE = `EXISTS (SELECT 1 FROM batch_devices o JOIN certificates oc ON oc.serial = o.serial
   WHERE o.device_id = bd.device_id AND o.batch_id <> bd.batch_id AND oc.status <> 'pending')`;
 
@@ -58,7 +59,7 @@ export async function reconcile(db: SqlExecutor, q: ReconciliationQuery): Promis
 
 /** Device ids enrolled or connected, with when last seen, that no certificate of ours names. */
 const SEEN_NOT_ISSUED = `SELECT s.device_id, MAX(s.seen_at) AS seen_at FROM (
-    SELECT device_id, created_at AS seen_at FROM devices
+    SELECT device_id, at AS seen_at FROM device_links
     UNION ALL SELECT device_id, last_seen_at AS seen_at FROM device_presence
   ) s WHERE NOT EXISTS (SELECT 1 FROM certificates c WHERE c.device_id = s.device_id) GROUP BY s.device_id`;
 

@@ -13,6 +13,7 @@ import { appendAuditEvents } from './audit-log.js';
 import { insertRows } from './batch-insert.js';
 import { msOf, num, numOrNull, str, strOrNull } from './columns.js';
 import type { Dialect, Row, SqlExecutor, SqlValue } from './driver.js';
+import { appendStatusEvents, type StatusEventInput } from './status-events.js';
 
 const LOOKUP_CHUNK = 1000;
 const ROWS_PER_STATEMENT = 500;
@@ -119,9 +120,18 @@ export async function revokeRows(
   const state = await currentRows(tx, d, revocations.map((r) => r.serial));
   const { results, writes } = decide(revocations, state);
   if (writes.size > 0) await writeRevocations(tx, [...writes.values()]);
-  // Step 4.
-  await appendAuditEvents(tx, d, results.flatMap((r) => (r.outcome === 'revoked' ? [auditFor(r.certificate)] : [])));
+  // Step 4, and the outbox rows every gateway and server node tails (status-events.ts).
+  const revoked = results.flatMap((r) => (r.outcome === 'revoked' ? [r.certificate] : []));
+  await appendAuditEvents(tx, d, revoked.map(auditFor));
+  await appendStatusEvents(tx, d, revoked.map(revokedStatusEvent));
   return results;
+}
+
+function revokedStatusEvent(c: RevokedCertificate): StatusEventInput {
+  return {
+    type: 'certificate.revoked', caName: c.caName, serial: c.serial, deviceId: c.deviceId,
+    detail: { crlShard: c.crlShard, reason: c.reason, invalidityDate: c.invalidityDate?.toISOString() ?? null }, at: c.revokedAt,
+  };
 }
 
 /** A hold lifted: the certificate is valid again, and the release is kept for delta CRLs. */
@@ -138,5 +148,6 @@ export async function releaseHoldRow(tx: SqlExecutor, d: Dialect, serial: string
     serial, caName: current.caName, deviceId: current.deviceId, crlShard: current.crlShard, heldSince: new Date(current.revokedAt), releasedAt: at,
   };
   await appendAuditEvents(tx, d, [auditFor(release)]);
+  await appendStatusEvents(tx, d, [{ type: 'certificate.hold_released', caName: current.caName, serial, deviceId: current.deviceId, detail: { crlShard: current.crlShard }, at }]);
   return { outcome: 'released', release };
 }

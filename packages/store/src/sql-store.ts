@@ -9,7 +9,8 @@ import type {
   ApiTokenRecord, AuditEventInput, CaPatch, CaRecord, CertificateIntent, CertificateQuery, CertificateRecord, CertificateStatusRecord,
   CrlKind, CrlRecord, DelegatedSignerRecord, HoldRelease, HoldReleaseResult, IntentOutcome, IssuedCertificate, Page, Revocation,
   RevocationDelta, RevocationMatches, RevocationPreviewRecord, RevocationQuery, RevocationResult, RevokedCertificate, RevokedEntry,
-  RevokedListOptions, Store, DeviceEnrollment, IssuedOutcome, DeviceRecord, EnrollmentGroupRecord, EnrollmentSecretRecord, PendingEnrollmentRecord,
+  RevokedListOptions, Store, DeviceEnrollment, DeniedSerial, DeviceAttributesRecord, PresenceRecord, PresenceUpdate, PutAttributesResult,
+  SequenceStateRecord, StatusEventRecord, IssuedOutcome, DeviceRecord, EnrollmentGroupRecord, EnrollmentSecretRecord, PendingEnrollmentRecord,
   BatchDeviceIntent, BatchDeviceRecord, BatchPatch, BatchQuery, BatchRecord, ManifestEntry, ReconciliationDevice, ReconciliationListQuery,
   ReconciliationQuery, ReconciliationReport,
 } from '@fleetpki/ca';
@@ -33,6 +34,10 @@ import {
   claimUse, decidePending, insertEnrollment, putPending, releaseUse, selectDevice, selectDeviceByBootstrap, selectPending, selectUses,
 } from './enrollment-devices.js';
 import { insertToken, revokeToken, selectTokenByHash, selectTokens } from './tokens.js';
+import {
+  casSequenceState, putAttributes, selectAttributes, selectDenied, selectPresence, selectSequenceState, upsertPresence,
+} from './device-state.js';
+import { STATUS_CHANNEL, deleteStatusEventsBefore, selectStatusEventBounds, selectStatusEventsAfter } from './status-events.js';
 import { insertBatch, selectBatch, selectBatches, updateBatchRow } from './batches.js';
 import { markBatchIssued, recordBatchIntentRows, selectBatchDevices, selectManifestPage } from './batch-devices.js';
 import { listReconciliationDevices, reconcile } from './reconciliation.js';
@@ -228,5 +233,31 @@ export class SqlStore implements Store {
 
   async setSetting(key: string, value: string): Promise<void> {
     await this.driver.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
+  putDeviceAttributes(
+    deviceId: string, attributes: Readonly<Record<string, string>>, at: Date,
+    auditFor: (previous: Readonly<Record<string, string>> | null) => readonly AuditEventInput[],
+  ): Promise<PutAttributesResult> {
+    return this.driver.transaction((tx) => putAttributes(tx, this.dialect, deviceId, attributes, at, auditFor));
+  }
+
+  getDeviceAttributes(deviceId: string): Promise<DeviceAttributesRecord | null> { return selectAttributes(this.driver, deviceId); }
+  statusEventsAfter(afterSeq: number, limit: number): Promise<StatusEventRecord[]> { return selectStatusEventsAfter(this.driver, afterSeq, limit); }
+  statusEventBounds(): Promise<{ last: number; prunedThrough: number }> { return selectStatusEventBounds(this.driver); }
+  pruneStatusEvents(before: Date): Promise<number> { return this.driver.transaction((tx) => deleteStatusEventsBefore(tx, before)); }
+  watchStatusEvents(onWake: () => void): Promise<(() => Promise<void>) | null> { return this.driver.listen(STATUS_CHANNEL, onWake); }
+  deniedSerials(now: Date, afterSerial: string, limit: number): Promise<DeniedSerial[]> { return selectDenied(this.driver, now, afterSerial, limit); }
+
+  recordPresence(updates: readonly PresenceUpdate[]): Promise<void> {
+    if (updates.length === 0) return Promise.resolve();
+    return this.driver.transaction((tx) => upsertPresence(tx, updates));
+  }
+
+  getPresence(deviceId: string): Promise<PresenceRecord | null> { return selectPresence(this.driver, deviceId); }
+  getSequenceState(deviceId: string, rule: string): Promise<SequenceStateRecord | null> { return selectSequenceState(this.driver, deviceId, rule); }
+
+  advanceSequenceState(deviceId: string, rule: string, expected: number | null, next: SequenceStateRecord): Promise<boolean> {
+    return this.driver.transaction((tx) => casSequenceState(tx, deviceId, rule, expected, next));
   }
 }

@@ -149,6 +149,9 @@ class SqliteDriver implements SqlDriver {
     });
   }
 
+  /** SQLite has no notifications across processes: readers poll. */
+  async listen(): Promise<null> { return null; }
+
   async optimize(): Promise<void> {
     // 0x10002: analyze every table whose statistics are missing or stale, with SQLite's
     // built-in analysis limit, so it stays cheap enough to run at every open. 0x10003 only

@@ -19,12 +19,6 @@ export function device(serial: string, deviceId: string, key = 'a'): BatchDevice
   return { intent: intent(serial, { caName: 'cm1', deviceId }), csrSha256: 'c'.repeat(64), spkiSha256: key.repeat(64) };
 }
 
-/** migration 7 (the gateway's, built on main) creates device_presence; until it has landed here the test makes it, with its schema. */
-export async function ensurePresenceTable(h: StoreHarness): Promise<void> {
-  await h.raw.run(`CREATE TABLE IF NOT EXISTS device_presence (device_id TEXT PRIMARY KEY, first_seen_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL,
-    last_serial TEXT, last_source TEXT, last_gateway TEXT)`);
-}
-
 async function withCa(open: OpenHarness, fn: (h: StoreHarness) => Promise<void>, quota: number | null = null): Promise<void> {
   return withHarness(open, async (h) => {
     await h.store.createCa(caRecord('cm1', { role: 'manufacturer', quota }), []);
@@ -125,9 +119,7 @@ export function batchesContract(open: OpenHarness): void {
     await rejectsWithCode(store.pageBatchManifest('B1', null, 0), 'REQUEST_INVALID');
   }));
 
-  it('reconcileBatches: issued, seen (enrolled or connected), never seen, duplicates; seen devices no certificate names', () => withCa(open, async (h) => {
-    const { store, raw } = h;
-    await ensurePresenceTable(h);
+  it('reconcileBatches: issued, seen (enrolled or connected), never seen, duplicates; seen devices no certificate names', () => withCa(open, async ({ store, raw }) => {
     await store.createCa(caRecord('cm2', { role: 'manufacturer', attributes: { manufacturer: 'Fabrikam' } }), []);
     await store.createBatch(batch('B1'), []);
     await store.createBatch(batch('B2', { caName: 'cm2', manufacturer: 'Fabrikam' }), []);
@@ -135,8 +127,9 @@ export function batchesContract(open: OpenHarness): void {
     await store.recordBatchIntents('B2', 1, [{ ...device('11', 'd1'), intent: intent('11', { caName: 'cm2', deviceId: 'd1' }) }]);
     await store.recordBatchIssued('B1', ['01', '02', '03'].map((s) => issued(s)), []);
     await store.recordBatchIssued('B2', [issued('11')], []);
-    // d1 enrolled; d2 connected; d3 never seen; d4 pending (not issued); ghost connected but never issued.
-    await raw.run("INSERT INTO devices (device_id, label, attributes, created_at) VALUES ('d1', 'g', '{}', 1)");
+    // d1 enrolled; d2 connected; d3 has attributes only (not seen); d4 pending (not issued); ghost connected but never issued.
+    await raw.run("INSERT INTO devices (device_id, label, attributes, created_at) VALUES ('d1', 'g', '{}', 1), ('d3', '', '{\"site\":\"x\"}', 1)");
+    await raw.run("INSERT INTO device_links (device_id, role, serial, sha256, at) VALUES ('d1', 'bootstrap', '01', 'ab', 3)");
     await raw.run('INSERT INTO device_presence (device_id, first_seen_at, last_seen_at, last_serial) VALUES (?, 5, 6, ?), (?, 7, 8, ?)', ['d2', '02', 'ghost', 'ff']);
     const report = await store.reconcileBatches({});
     assert.deepEqual(report, {

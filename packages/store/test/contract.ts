@@ -8,6 +8,7 @@ import { batchesContract } from './contract-batches.js';
 import { casContract } from './contract-cas.js';
 import { certificatesContract } from './contract-certificates.js';
 import { crlContract } from './contract-crl.js';
+import { devicesContract } from './contract-devices.js';
 import { enrollmentContract } from './contract-enrollment.js';
 import { revocationContract, revocationQueryContract } from './contract-revocation.js';
 import { searchContract } from './contract-search.js';
@@ -25,6 +26,7 @@ export function runStoreContract(name: string, open: OpenHarness): void {
     describe('audit chain', () => auditContract(open));
     describe('API tokens, settings, migrations', () => tokensContract(open));
     describe('enrollment', () => enrollmentContract(open));
+    describe('devices, status events, presence', () => devicesContract(open));
     describe('factory batches', () => batchesContract(open));
   });
 }

@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   'certificate.issue': ['admin', 'operator'],
   'certificate.read': ['admin', 'operator', 'auditor'],
   'certificate.revoke': ['admin', 'operator'],
+  'device.read': ['admin', 'operator', 'auditor'],
+  'device.manage': ['admin', 'operator'],
   'ca.read': ['admin', 'operator', 'auditor'],
   'ca.manage': ['admin'],
   'audit.read': ['admin', 'auditor'],

@@ -98,7 +98,7 @@ export interface BatchReconciliation {
   readonly manufacturer: string | null;
   /** Issued certificates of the batch. */
   readonly issued: number;
-  /** Of those devices: enrolled (devices table) or connected (device_presence). */
+  /** Of those devices: enrolled (device_links) or connected (device_presence). */
   readonly seen: number;
   readonly neverSeen: number;
   /** Devices of the batch that hold an issued certificate from another batch too. */

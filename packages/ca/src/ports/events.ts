@@ -13,6 +13,8 @@ export type DomainEvent =
     readonly type: 'certificate.hold_released'; readonly serial: string; readonly caName: string; readonly deviceId: string | null;
     readonly crlShard: number; readonly releasedAt: Date;
   }
+  /** A device's attributes replaced: gateways re-evaluate its rules on live connections. */
+  | { readonly type: 'device.attributes_changed'; readonly deviceId: string; readonly attributes: Readonly<Record<string, string>> }
   | { readonly type: 'ca.changed'; readonly caName: string };
 
 export interface EventSink { publish(event: DomainEvent): void }

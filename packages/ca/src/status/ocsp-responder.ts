@@ -52,6 +52,12 @@ export class OcspResponder {
     this.#cache.delete(`${caName}:${serial}`);
     this.#statuses.delete(`${caName}:${serial}`);
   }
+  /** Statuses changed that this process may not have heard of one by one (status feed reset). */
+  forgetAll(): void {
+    this.#generation++;
+    this.#cache.clear();
+    this.#statuses.clear();
+  }
   /** A CA was added or changed: issuer hashes and signers are looked up again. */
   forgetIssuers(): void { this.index.invalidate(); this.signers.invalidate(); }
   get cachedResponses(): number { return this.#cache.size; }
