@@ -38,6 +38,8 @@ import { signBatch, type BatchIo } from './batch/sign-batch.js';
 import type { BatchSignInput } from './batch/types.js';
 import type { ManifestSink } from './batch/batch-manifest.js';
 import { getBatch, listBatches, listReconciliation, reconcileBatches, writeBatchManifest } from './batch/batch-queries.js';
+import { importBatch, type BatchImportInput } from './batch/import-batch.js';
+import { exportOfflineCa, importOfflineCa, type OfflineCaPackage } from './hierarchy/offline-ca.js';
 
 export class CertificateAuthority {
   readonly issuers: IssuerRegistry;
@@ -102,6 +104,13 @@ export class CertificateAuthority {
   writeBatchManifest(actor: Actor, batchId: string, sink: ManifestSink) { return writeBatchManifest(this.deps, this.issuers, actor, batchId, sink); }
   getBatch(actor: Actor, batchId: string) { return getBatch(this.deps, actor, batchId); }
   listBatches(actor: Actor, query: BatchQuery) { return listBatches(this.deps, actor, query); }
+  importBatch(actor: Actor, input: BatchImportInput) { return importBatch(this.deps, actor, input); }
+  exportOfflineCa(actor: Actor, name: string, passphrase: string, quota: number | null) { return exportOfflineCa(this.deps, actor, name, passphrase, quota); }
+  async importOfflineCa(actor: Actor, pkg: OfflineCaPackage, passphrase: string) {
+    const record = await importOfflineCa(this.deps, actor, pkg, passphrase);
+    this.issuers.invalidate(pkg.name);
+    return record;
+  }
   reconcileBatches(actor: Actor, query: ReconciliationQuery) { return reconcileBatches(this.deps, actor, query); }
   listReconciliation(actor: Actor, query: ReconciliationListQuery) { return listReconciliation(this.deps, actor, query); }
 

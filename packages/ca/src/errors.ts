@@ -57,6 +57,7 @@ export const SERVICE_ERRORS = {
   BATCH_MISMATCH: { kind: 'conflict', message: 'the batch exists with another CA, profile or mode' },
   BATCH_LINE_INVALID: { kind: 'malformed', message: 'a line of the batch input is not a valid device request' },
   BATCH_DEVICE_CONFLICT: { kind: 'conflict', message: 'the device id is already bound to another key' },
+  BATCH_IMPORT_MISMATCH: { kind: 'rejected', message: 'an imported certificate was not issued by the batch CA, or does not match the signed manifest' },
   BATCH_DEVICE_DUPLICATE: { kind: 'conflict', message: 'the device id was already provisioned with this key, in another batch or earlier in the input' },
   SERIAL_EXHAUSTED: { kind: 'unavailable', message: 'could not allocate a unique serial' },
   KEY_UNAVAILABLE: { kind: 'unavailable', message: 'the CA key cannot be used' },

@@ -67,6 +67,8 @@ export type { BatchIo } from './batch/sign-batch.js';
 export type { ManifestSink } from './batch/batch-manifest.js';
 export { BATCH_ID_PATTERN, checkBatchId } from './batch/open-run.js';
 export { prepareCsrRequest, prepareStationKey, refusedOutcome, sha256Hex } from './batch/prepare-request.js';
+export type { BatchImportInput, BatchImportSummary, ImportedCertificate } from './batch/import-batch.js';
+export type { OfflineCaPackage } from './hierarchy/offline-ca.js';
 export { EnrollmentUseCase, DEFAULT_ENROLLMENT_GROUP_SETTING } from './enrollment/service.js';
 export { LABEL_PATTERN, DEFAULT_DEVICE_ID_PATTERN, type EnrollmentGroupInput } from './enrollment/group-input.js';
 export { hashSecret } from './enrollment/authenticate.js';

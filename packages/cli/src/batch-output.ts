@@ -1,7 +1,7 @@
 /**
  * A batch's output folder (docs/batch.md):
  *   batch.json            the batch this folder belongs to; a second run in it resumes that batch
- *   certificates.jsonl    {"deviceId","serial","certificate"[,"key"]} per device, in input order
+ *   certificates.jsonl    {"deviceId","serial","certificate"[,"key"],"attributes"} per device, in input order
  *   refused.jsonl         {"line","deviceId","code","message"} per refused record
  *   manifest              the signed manifest (CMS SignedData, DER)
  *   chain.pem             the CA's certificate and its chain up to the root
@@ -58,7 +58,8 @@ export class BatchOutput implements BatchSink {
       if (o.kind === 'refused') refused += `${JSON.stringify({ line: o.line, deviceId: o.deviceId, code: o.code, message: o.message })}\n`;
       else {
         const key = o.encryptedKey ? `,"key":${JSON.stringify(keyPem(o.encryptedKey))}` : '';
-        certificates += `{"deviceId":${JSON.stringify(o.deviceId)},"serial":"${o.serial}","certificate":${JSON.stringify(toPem('CERTIFICATE', o.certificateDer))}${key}}\n`;
+        certificates += `{"deviceId":${JSON.stringify(o.deviceId)},"serial":"${o.serial}","certificate":${JSON.stringify(toPem('CERTIFICATE', o.certificateDer))}${key}`
+          + `,"attributes":${JSON.stringify(o.attributes)}}\n`;
       }
     }
     await Promise.all([put(this.#certificates, certificates), put(this.#refused, refused), this.options.folders ? this.#folders(outcomes) : null]);

@@ -135,10 +135,16 @@ function refusalAudit(run: RunContext, e: ChunkEntry, v: Verdict & { kind: 'refu
 /** Step 5: what the sink gets, in input order. */
 function outcomeOf(e: ChunkEntry, v: Verdict, signed: Signed | undefined): DeviceOutcome {
   if (signed) {
-    return { kind: 'issued', line: e.line, deviceId: e.deviceId!, serial: signed.issued.serial, certificateDer: signed.issued.der, encryptedKey: signed.encryptedKey };
+    return {
+      kind: 'issued', line: e.line, deviceId: e.deviceId!, serial: signed.issued.serial, certificateDer: signed.issued.der, encryptedKey: signed.encryptedKey,
+      attributes: e.request!.attributes,
+    };
   }
   if (v.kind === 'existing') {
-    return { kind: 'existing', line: e.line, deviceId: e.deviceId!, serial: v.record.serial, certificateDer: v.record.der!, encryptedKey: encryptedKeyOf(v.record.encryptedKey) };
+    return {
+      kind: 'existing', line: e.line, deviceId: e.deviceId!, serial: v.record.serial, certificateDer: v.record.der!, encryptedKey: encryptedKeyOf(v.record.encryptedKey),
+      attributes: e.request!.attributes,
+    };
   }
   const r = v as Verdict & { kind: 'refused' };
   return { kind: 'refused', line: e.line, deviceId: e.deviceId, code: r.code, message: r.message };

@@ -33,6 +33,8 @@ export type DeviceOutcome =
     readonly serial: string;
     readonly certificateDer: Uint8Array;
     readonly encryptedKey: EncryptedKey | null;
+    /** The certificate's attributes, the batch's included. */
+    readonly attributes: Readonly<Record<string, string>>;
   }
   | { readonly kind: 'refused'; readonly line: number; readonly deviceId: string | null; readonly code: string; readonly message: string };
 

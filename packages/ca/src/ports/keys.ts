@@ -15,4 +15,11 @@ export interface KeyRef {
 export interface KeyVault {
   generate(keyType: KeyType, options?: { readonly rsaPss?: boolean }): Promise<{ readonly key: KeyRef; readonly signer: Signer }>;
   open(key: KeyRef): Promise<Signer>;
+  /**
+   * Software keys only (an HSM key never leaves its token): the key as encrypted PKCS#8
+   * PEM under `passphrase`, for an offline factory station. Absent when the vault cannot.
+   */
+  exportEncrypted?(key: KeyRef, passphrase: string): Promise<string>;
+  /** The inverse, on the station: an encrypted PKCS#8 PEM taken under this vault's own protection. */
+  importEncrypted?(pem: string, passphrase: string): Promise<{ readonly key: KeyRef; readonly signer: Signer }>;
 }
