@@ -36,10 +36,9 @@ export interface Claim {
 
 const pickUp = (record: BatchDeviceRecord): Decision => ({ kind: record.status === 'pending' ? 'resume' : 'existing', record });
 
-function refuse(sameKey: boolean, where: string, deviceId: string): Decision {
-  return sameKey
-    ? { kind: 'refused', code: 'BATCH_DEVICE_DUPLICATE', message: `device ${deviceId} was already provisioned with this key ${where}` }
-    : { kind: 'refused', code: 'BATCH_DEVICE_CONFLICT', message: `device ${deviceId} is already bound to another key ${where}` };
+function refuse(sameKey: boolean, where: string, deviceId: string, keygen: boolean): Decision {
+  if (!sameKey) return { kind: 'refused', code: 'BATCH_DEVICE_CONFLICT', message: `device ${deviceId} is already bound to another key ${where}` };
+  return { kind: 'refused', code: 'BATCH_DEVICE_DUPLICATE', message: `device ${deviceId} was already provisioned${keygen ? '' : ' with this key'} ${where}` };
 }
 
 /** Before any work on a request: only this batch's earlier runs can decide it (a resumed run skips them). */
@@ -54,15 +53,15 @@ export function decideBeforePrepare(scope: RunScope, deviceId: string, csrSha256
 export function decide(scope: RunScope, claim: Claim, records: readonly BatchDeviceRecord[], earlier: ReadonlyMap<string, string>): Decision {
   const keygen = scope.mode === 'keygen';
   const inChunk = earlier.get(claim.deviceId);
-  if (inChunk !== undefined) return refuse(keygen || inChunk === claim.spkiSha256, 'earlier in the input', claim.deviceId);
+  if (inChunk !== undefined) return refuse(keygen || inChunk === claim.spkiSha256, 'earlier in the input', claim.deviceId, keygen);
   const own = records.filter((r) => r.deviceId === claim.deviceId);
   const mine = own.find((r) => r.batchId === scope.batchId);
   if (mine) {
     const sameKey = keygen || mine.spkiSha256 === claim.spkiSha256;
-    if (mine.run === scope.run) return refuse(keygen || sameKey, 'earlier in the input', claim.deviceId);
-    return sameKey ? pickUp(mine) : refuse(false, `in this batch (serial ${mine.serial})`, claim.deviceId);
+    if (mine.run === scope.run) return refuse(sameKey, 'earlier in the input', claim.deviceId, keygen);
+    return sameKey ? pickUp(mine) : refuse(false, `in this batch (serial ${mine.serial})`, claim.deviceId, keygen);
   }
   const other = own.find((r) => r.status !== 'pending') ?? own[0];
-  if (other) return refuse(keygen || other.spkiSha256 === claim.spkiSha256, `in batch ${other.batchId} (serial ${other.serial})`, claim.deviceId);
+  if (other) return refuse(keygen || other.spkiSha256 === claim.spkiSha256, `in batch ${other.batchId} (serial ${other.serial})`, claim.deviceId, keygen);
   return { kind: 'new' };
 }

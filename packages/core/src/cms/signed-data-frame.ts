@@ -66,12 +66,11 @@ export interface FrameLayout {
   readonly contentEnd: number;
 }
 
-/** Longest header the reader accepts: a tag and up to five length octets. */
-const MAX_HEADER = 6;
-
-/** The TLV header at `offset` of a file of `total` bytes whose first bytes are `prefix`. */
+/** The TLV header at `offset` of an encoding of which `prefix` holds the first bytes; its content may lie beyond. */
 function headerAt(prefix: Uint8Array, offset: number, limit: number): Tlv {
-  if (offset + Math.min(MAX_HEADER, limit - offset) > prefix.length) throw bad('the head does not fit in the bytes read');
+  const first = prefix[offset + 1];
+  const lengthOctets = first === undefined ? 1 : first < 0x80 ? 0 : first & 0x7f;
+  if (offset + 2 + lengthOctets > prefix.length) throw bad('the head does not fit in the bytes read');
   return readTlv(prefix, offset, limit);
 }
 
