@@ -1,6 +1,7 @@
 // Worker threads of the batch benchmark (batch.mjs): make P-256 CSRs into a JSON Lines
 // file, or measure one core's P-256 sign and verify rates while the other core does too.
-import { generateKeyPairSync, sign, verify, KeyObject } from 'node:crypto';
+import { generateKeyPairSync, sign, verify, KeyObject, webcrypto } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { appendFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildCsr, parseCsr, parseNameString, toPem } from '@fleetpki/core';
@@ -32,12 +33,12 @@ async function ceiling({ ms, csrs }) {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const tbs = Buffer.alloc(520, 7); // a device TBS of the batch is about 520 bytes
   const parsed = csrs.map((der) => parseCsr(der));
-  const keys = await Promise.all(parsed.map(async (c) => KeyObject.from(await crypto.subtle.importKey('raw', c.publicKey.subjectPublicKey, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']))));
+  const keys = await Promise.all(parsed.map(async (c) => KeyObject.from(await webcrypto.subtle.importKey('raw', c.publicKey.subjectPublicKey, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']))));
   const at = (i) => parsed[i % parsed.length];
   const signRate = await rate(async () => sign('sha256', tbs, privateKey), ms);
   const importVerifyRate = await rate(async (i) => {
     const c = at(i);
-    const key = KeyObject.from(await crypto.subtle.importKey('raw', c.publicKey.subjectPublicKey, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']));
+    const key = KeyObject.from(await webcrypto.subtle.importKey('raw', c.publicKey.subjectPublicKey, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']));
     if (!verify('sha256', c.info, key, c.signature)) throw new Error('a CSR does not verify');
   }, ms);
   const parsedVerifyRate = await rate(async (i) => { if (!verify('sha256', at(i).info, keys[i % keys.length], at(i).signature)) throw new Error('no'); }, ms);

@@ -10,6 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { setInterval, clearInterval } from 'node:timers';
 import { Worker } from 'node:worker_threads';
 import { fromPem } from '@fleetpki/core';
 import { openSqliteDriver } from '@fleetpki/store';
