@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path,est,agent,rules]`
+// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path,est,agent,rules,batch]`
+// [-- --batch-count N] [-- --kill-count N]
 // Every figure is printed beside the ceiling measured in the same run, as a ratio:
 // machines here are shared and noisy, ratios travel better than absolute numbers.
 import { measureCeilings } from './ceilings.mjs';
@@ -10,13 +11,14 @@ import { measurePath } from './path.mjs';
 import { measureCrl } from './crl.mjs';
 import { measureEst } from './est.mjs';
 import { measureAgents } from './agent.mjs';
+import { csrFile, measureBatchSign, measureCeiling, measureKillResume } from './batch.mjs';
 import { measureRules } from './rules.mjs';
 
 const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
 const value = (f, d) => { const i = args.indexOf(f); return i >= 0 && args[i + 1] ? args[i + 1] : d; };
 const smoke = flag('--smoke');
-const only = value('--only', 'issuance,search,ocsp,crl,path,est,agent,rules').split(',');
+const only = value('--only', 'issuance,search,ocsp,crl,path,est,agent,rules,batch').split(',');
 const rows = Number(value('--rows', smoke ? '3000' : '1000000'));
 const pgUrl = process.env.FLEETPKI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const records = [];
@@ -124,6 +126,28 @@ if (only.includes('rules')) {
   rec('ceiling: a hand-written topic prefix check', r.handTopic, 'checks/s');
   rec('mayPublish, 2 granted filters', r.topicChecks, 'checks/s', r.handTopic);
   rec('  grantsFor, 2 patterns (once per connection)', r.grantRate, 'conns/s');
+}
+
+if (only.includes('batch')) {
+  const count = Number(value('--batch-count', smoke ? '400' : '1000000'));
+  const killCount = Number(value('--kill-count', smoke ? '400' : '100000'));
+  const file = await csrFile(count, 'sign', log);
+  log('ceiling: P-256 verify + sign on two cores ...');
+  const c = await measureCeiling(file, smoke ? 300 : 3000);
+  rec('node:crypto P-256 sign, two cores', c.signRate, 'ops/s');
+  rec('P-256 verify with a fresh key import per CSR, two cores', c.importVerifyRate, 'ops/s');
+  rec('P-256 verify with a parsed key, two cores', c.parsedVerifyRate, 'ops/s');
+  rec('ceiling: verify (fresh key import) + sign, two cores', c.ceilingImport, 'certs/s');
+  rec('ceiling: verify (parsed key) + sign, two cores', c.ceilingParsed, 'certs/s');
+  const b = await measureBatchSign({ count, log });
+  rec(`batch sign, ${count} P-256 CSRs (PoP, SQLite, audit, manifest), fleetpki process`, b.rate, 'certs/s', c.ceilingImport);
+  rec('  the same, against the parsed-key ceiling', b.rate, 'certs/s', c.ceilingParsed);
+  rec('  total time', b.seconds, 's');
+  rec('  peak RSS of the fleetpki process', b.peakRssMb, 'MB', 500);
+  const k = await measureKillResume({ count: killCount, expectedRate: b.rate, log });
+  log(`kill/resume: killed after ${k.killAfterMs} ms (${k.issuedBeforeKill} issued by then); ${JSON.stringify(k.state)}; audit ${k.auditVerified ? 'verified' : 'BROKEN'}`);
+  rec(`batch of ${killCount}, SIGKILL at a random point then resumed: distinct certificates`, k.state.distinctSerials, 'certs', killCount);
+  if (!k.exact) { log('kill/resume did NOT end with exactly one certificate per device'); process.exitCode = 1; }
 }
 
 const w = Math.max(...records.map((r) => r.name.length));
