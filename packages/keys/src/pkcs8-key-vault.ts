@@ -2,6 +2,7 @@
  * KeyVault over encrypted PKCS#8 kept in the store (KeyRef.data is the encrypted PEM).
  * Decrypted keys live only in this process's memory, cached per KeyRef.
  */
+import type { KeyObject } from 'node:crypto';
 import type { KeyRef, KeyVault } from '@fleetpki/ca';
 import { ServiceError } from '@fleetpki/ca';
 import type { KeyType, Signer } from '@fleetpki/core';
@@ -44,6 +45,10 @@ export class Pkcs8KeyVault implements KeyVault {
     const signer = softwareSigner(decryptPrivateKey(stored.pem, this.#passphrase), stored.rsaPss ? { rsaPss: true } : {});
     this.#cache.set(key.data, signer);
     return signer;
+  }
+
+  async signingKey(key: KeyRef): Promise<KeyObject> {
+    return decryptPrivateKey(this.#stored(key).pem, this.#passphrase);
   }
 
   async exportEncrypted(key: KeyRef, passphrase: string): Promise<string> {

@@ -5,10 +5,9 @@
  * at a time in input order. Memory is bounded by chunkSize x (lookahead + 1) requests,
  * whatever the batch size.
  */
-import type { BatchPreparer } from '../ports/batch-preparer.js';
 import { commitChunk } from './commit-chunk.js';
 import { prepareChunk, type ChunkEntry } from './prepare-chunk.js';
-import type { RunContext } from './run-context.js';
+import type { PreparingRun } from './run-context.js';
 import type { BatchInputItem, BatchProgress, BatchSink } from './types.js';
 
 export interface PipelineOptions {
@@ -33,9 +32,7 @@ async function* chunked<T>(items: AsyncIterable<T>, size: number): AsyncGenerato
 
 interface Ahead { readonly size: number; readonly entries: Promise<ChunkEntry[]> }
 
-export async function runChunks(
-  run: RunContext, preparer: BatchPreparer, requests: AsyncIterable<BatchInputItem>, sink: BatchSink, options: PipelineOptions,
-): Promise<Tally> {
+export async function runChunks(run: PreparingRun, requests: AsyncIterable<BatchInputItem>, sink: BatchSink, options: PipelineOptions): Promise<Tally> {
   const source = chunked(requests, options.chunkSize)[Symbol.asyncIterator]();
   const ahead: Ahead[] = [];
   const tally = { read: 0, issued: 0, existing: 0, refused: 0 };
@@ -45,7 +42,7 @@ export async function runChunks(
     while (!exhausted && ahead.length < options.lookahead) {
       const next = await source.next();
       if (next.done) { exhausted = true; return; }
-      const entries = prepareChunk(run, preparer, next.value);
+      const entries = prepareChunk(run, run.preparer, next.value);
       entries.catch(() => undefined); // its failure is met when its turn to commit comes
       ahead.push({ size: next.value.length, entries });
       tally.read += next.value.length;

@@ -13,13 +13,13 @@
 import { assembleSigned, certificateSha256, formatGeneralName, issue, type PreparedCertificate } from '@fleetpki/core';
 import { ServiceError, type ErrorCode } from '../errors.js';
 import { refusalEvent, successEvent } from '../audit/audit-log.js';
-import type { EncryptedKey, PrepareOutcome } from '../ports/batch-preparer.js';
+import type { EncryptedKey, PrepareOutcome, SignedTbs } from '../ports/batch-preparer.js';
 import type { BatchDeviceIntent, BatchDeviceRecord } from '../ports/batch-store.js';
 import type { AuditEventInput, IssuedCertificate } from '../ports/store.js';
 import { decide, type Decision } from './classify.js';
 import { encryptedKeyOf } from './encrypted-key.js';
 import type { ChunkEntry } from './prepare-chunk.js';
-import type { RunContext } from './run-context.js';
+import type { PreparingRun, RunContext } from './run-context.js';
 import type { DeviceOutcome } from './types.js';
 
 type Prepared = PrepareOutcome & { ok: true };
@@ -101,11 +101,20 @@ async function recordNew(run: RunContext, entries: readonly ChunkEntry[], verdic
   return quotaExceeded;
 }
 
-/** Step 3: the recorded TBS, signed once; a pending intent from an earlier run is signed from its stored TBS. */
-async function signOne(run: RunContext, v: ToSign): Promise<{ der: Uint8Array; prepared: PreparedCertificate | null }> {
+const tbsOf = (v: ToSign): Uint8Array => (v.kind === 'new' ? v.prepared.prepared.tbs : v.record.tbsDer);
+
+/** Step 3 through the CA's Signer (an HSM): the recorded TBS, signed once; a pending intent from an earlier run from its stored TBS. */
+async function signOne(run: RunContext, v: ToSign): Promise<SignedTbs> {
   const { signer } = run.issuer;
-  if (v.kind === 'new') return { der: await issue(v.prepared.prepared, signer), prepared: v.prepared.prepared };
-  return { der: assembleSigned(v.record.tbsDer, signer.algorithm, await signer.sign(v.record.tbsDer)), prepared: null };
+  const der = v.kind === 'new' ? await issue(v.prepared.prepared, signer) : assembleSigned(v.record.tbsDer, signer.algorithm, await signer.sign(v.record.tbsDer));
+  return { der, sha256: certificateSha256(der) };
+}
+
+/** Step 3: on the preparer's threads when it holds the CA key (software keys), else one by one through the Signer. */
+function signEvery(run: PreparingRun, jobs: readonly ToSign[]): Promise<SignedTbs[]> {
+  if (jobs.length === 0) return Promise.resolve([]);
+  if (run.preparer.sign) return run.preparer.sign(jobs.map(tbsOf));
+  return Promise.all(jobs.map((v) => signOne(run, v)));
 }
 
 function issuedEvent(run: RunContext, issued: IssuedCertificate, deviceId: string, prepared: PreparedCertificate | null): AuditEventInput {
@@ -114,16 +123,16 @@ function issuedEvent(run: RunContext, issued: IssuedCertificate, deviceId: strin
   return successEvent(issued.issuedAt, run.actor, 'certificate.issue', issued.serial, { ...base, ...more });
 }
 
-async function signAll(run: RunContext, entries: readonly ChunkEntry[], verdicts: readonly Verdict[]): Promise<Signed[]> {
+async function signAll(run: PreparingRun, entries: readonly ChunkEntry[], verdicts: readonly Verdict[]): Promise<Signed[]> {
   const jobs = verdicts.flatMap((v, index) => (v.kind === 'new' || v.kind === 'resume' ? [{ v: v as ToSign, index }] : []));
-  const signatures = await Promise.all(jobs.map(({ v }) => signOne(run, v)));
+  const signed = await signEvery(run, jobs.map((j) => j.v));
   const issuedAt = run.deps.clock.now();
   return jobs.map(({ v, index }, k): Signed => {
-    const { der, prepared } = signatures[k]!;
+    const { der, sha256 } = signed[k]!;
     const serial = v.kind === 'new' ? v.prepared.prepared.serial : v.record.serial;
-    const issued: IssuedCertificate = { serial, der, sha256: certificateSha256(der), issuedAt };
+    const issued: IssuedCertificate = { serial, der, sha256, issuedAt };
     const encryptedKey = v.kind === 'new' ? v.prepared.encryptedKey : encryptedKeyOf(v.record.encryptedKey);
-    return { index, issued, audit: issuedEvent(run, issued, entries[index]!.deviceId!, prepared), encryptedKey };
+    return { index, issued, audit: issuedEvent(run, issued, entries[index]!.deviceId!, v.kind === 'new' ? v.prepared.prepared : null), encryptedKey };
   });
 }
 
@@ -150,7 +159,7 @@ function outcomeOf(e: ChunkEntry, v: Verdict, signed: Signed | undefined): Devic
   return { kind: 'refused', line: e.line, deviceId: e.deviceId, code: r.code, message: r.message };
 }
 
-export async function commitChunk(run: RunContext, entries: readonly ChunkEntry[]): Promise<ChunkResult> {
+export async function commitChunk(run: PreparingRun, entries: readonly ChunkEntry[]): Promise<ChunkResult> {
   const verdicts = await decideAll(run, entries);
   const quotaExceeded = await recordNew(run, entries, verdicts);
   const signed = await signAll(run, entries, verdicts);

@@ -1,5 +1,6 @@
 /** What every chunk of one batch run shares: fixed when the run starts (sign-batch.ts). */
 import type { Profile } from '@fleetpki/core';
+import type { BatchPreparer } from '../ports/batch-preparer.js';
 import type { CaDeps } from '../context.js';
 import type { Actor } from '../auth/permissions.js';
 import type { OnlineIssuer } from '../issue/issuer-registry.js';
@@ -15,4 +16,9 @@ export interface RunContext {
   readonly attributes: Readonly<Record<string, string>>;
   /** The batch existed before this run: earlier runs' devices may be met again. */
   readonly resumed: boolean;
+}
+
+/** A run with its preparer open (chunk-pipeline.ts). */
+export interface PreparingRun extends RunContext {
+  readonly preparer: BatchPreparer;
 }

@@ -48,14 +48,22 @@ async function resolveIssuer(deps: CaDeps, issuers: IssuerRegistry, input: Batch
   return { profile, issuer: await issuers.get(input.caName) };
 }
 
+/** A software CA key signs on the preparer's threads; an HSM's key stays behind the Signer. */
+async function signingKeyOf(run: RunContext) {
+  const { keys } = run.deps;
+  const ref = run.issuer.record.key;
+  return keys.signingKey && ref ? keys.signingKey(ref) : null;
+}
+
 /** 3. the chunks, with the preparer's threads open only while they run. */
 async function runAll(run: RunContext, input: BatchSignInput, io: BatchIo): Promise<Tally> {
   const preparer = await io.preparers.open({
     profile: run.profile, issuer: run.issuer.context, publicUrl: run.deps.settings.publicUrl, crlShards: run.deps.settings.crlShards ?? 1,
-    keyGeneration: input.keyGeneration ?? null, ...(input.validitySeconds !== undefined ? { validitySeconds: input.validitySeconds } : {}),
+    keyGeneration: input.keyGeneration ?? null, signingKey: await signingKeyOf(run),
+    ...(input.validitySeconds !== undefined ? { validitySeconds: input.validitySeconds } : {}),
   });
   try {
-    return await runChunks(run, preparer, io.requests, io.sink, {
+    return await runChunks({ ...run, preparer }, io.requests, io.sink, {
       chunkSize: io.chunkSize ?? 256, lookahead: io.lookahead ?? 4, ...(io.onProgress ? { onProgress: io.onProgress } : {}),
     });
   } finally {

@@ -5,6 +5,7 @@
  * pure work on its inputs, so an adapter may run it on worker threads (one per core);
  * batch/prepare-request.ts is the function every adapter runs for a request.
  */
+import type { KeyObject } from 'node:crypto';
 import type { IssuerContext, KeyType, PreparedCertificate, Profile } from '@fleetpki/core';
 
 /** How a station hands out the keys it makes: PKCS#8 under a batch passphrase, or CMS EnvelopedData for a recipient. */
@@ -27,6 +28,17 @@ export interface BatchPrepareContext {
   readonly crlShards: number;
   /** Null: the devices sent CSRs. */
   readonly keyGeneration: KeyGeneration | null;
+  /**
+   * The CA's key, when its vault lets it work on the preparer's threads (software keys):
+   * the preparer then signs the recorded TBSs too (sign()). Null: the CA's Signer signs.
+   */
+  readonly signingKey: KeyObject | null;
+}
+
+/** A recorded TBS, signed: the certificate and its SHA-256 (lower-case hex). */
+export interface SignedTbs {
+  readonly der: Uint8Array;
+  readonly sha256: string;
 }
 
 /** One device request, decoded from the input. */
@@ -62,6 +74,11 @@ export type PrepareOutcome =
 export interface BatchPreparer {
   /** One outcome per request, in order; `serials[i]` and `now` go to core.prepare() for requests[i]. */
   prepare(requests: readonly BatchRequest[], serials: readonly Uint8Array[], now: Date): Promise<PrepareOutcome[]>;
+  /**
+   * Signs exactly these TBSs with the context's signingKey, in order. Present only when
+   * the context has one; the caller has recorded every TBS before asking.
+   */
+  sign?(tbs: readonly Uint8Array[]): Promise<SignedTbs[]>;
   /** Ends the adapter's threads; outstanding calls are rejected. */
   close(): Promise<void>;
 }

@@ -7,9 +7,12 @@
  * PKCS#8 as id-data so `openssl cms -decrypt | openssl pkey -inform DER` reads it).
  */
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { prepareCsrRequest, prepareStationKey, refusedOutcome, sha256Hex, type BatchPrepareContext, type BatchRequest, type EncryptedKey, type KeyProtection, type PrepareOutcome } from '@fleetpki/ca';
-import { encodeEnvelopedData, OID_CMS_DATA, parseSpkiDer } from '@fleetpki/core';
-import { generatePrivateKey } from '@fleetpki/keys';
+import {
+  prepareCsrRequest, prepareStationKey, refusedOutcome, sha256Hex, type BatchPrepareContext, type BatchRequest, type EncryptedKey, type KeyProtection,
+  type PrepareOutcome, type SignedTbs,
+} from '@fleetpki/ca';
+import { assembleSigned, certificateSha256, encodeEnvelopedData, OID_CMS_DATA, parseSpkiDer, type Signer } from '@fleetpki/core';
+import { generatePrivateKey, softwareSigner } from '@fleetpki/keys';
 
 /** PBKDF2 iterations OpenSSL 3 writes for `pkcs8 -topk8 -v2 aes-256-cbc` too (PKCS5_DEFAULT_ITER), which is what node's export uses. */
 export function encryptDeviceKey(key: KeyObject, protection: KeyProtection): EncryptedKey {
@@ -36,6 +39,33 @@ function stationRequest(ctx: BatchPrepareContext, req: BatchRequest, serial: Uin
   } catch (e) {
     return refusedOutcome(e);
   }
+}
+
+/**
+ * The CA key's Signer on this thread, made once per batch context. keys' softwareSigner
+ * picks the hash and padding from the key, as the CA's own Signer does; the algorithm is
+ * checked against the TBSs' so a key mismatch signs nothing.
+ */
+const signers = new WeakMap<BatchPrepareContext, Signer>();
+
+function signerOf(ctx: BatchPrepareContext): Signer {
+  let s = signers.get(ctx);
+  if (!s) {
+    if (!ctx.signingKey) throw new Error('this batch context holds no signing key');
+    s = softwareSigner(ctx.signingKey, { rsaPss: ctx.issuer.signatureAlgorithm === 'RSASSA-PSS-SHA256' });
+    if (s.algorithm !== ctx.issuer.signatureAlgorithm) throw new Error(`the CA key signs ${s.algorithm}, the TBSs name ${ctx.issuer.signatureAlgorithm}`);
+    signers.set(ctx, s);
+  }
+  return s;
+}
+
+/** Exactly the recorded TBSs, signed with the CA key: the certificates and their SHA-256, in order. */
+export async function signRecorded(ctx: BatchPrepareContext, tbs: readonly Uint8Array[]): Promise<SignedTbs[]> {
+  const signer = signerOf(ctx);
+  return Promise.all(tbs.map(async (t) => {
+    const der = assembleSigned(t, signer.algorithm, await signer.sign(t));
+    return { der, sha256: certificateSha256(der) };
+  }));
 }
 
 /** One outcome per request, in order. CSR checks run concurrently: key imports go through WebCrypto's async path. */

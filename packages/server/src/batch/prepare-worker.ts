@@ -5,25 +5,24 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BatchPrepareContext, BatchRequest } from '@fleetpki/ca';
-import { prepareRequests } from './prepare-work.js';
+import { prepareRequests, signRecorded } from './prepare-work.js';
 
-export interface WorkRequest {
-  readonly id: number;
-  readonly requests: readonly BatchRequest[];
-  readonly serials: readonly Uint8Array[];
-  readonly now: Date;
-}
+export type WorkRequest =
+  | { readonly kind: 'prepare'; readonly id: number; readonly requests: readonly BatchRequest[]; readonly serials: readonly Uint8Array[]; readonly now: Date }
+  | { readonly kind: 'sign'; readonly id: number; readonly tbs: readonly Uint8Array[] };
 
 export type WorkAnswer =
-  | { readonly id: number; readonly outcomes: Awaited<ReturnType<typeof prepareRequests>> }
+  | { readonly id: number; readonly result: unknown }
   | { readonly id: number; readonly error: string };
 
 const context = workerData as BatchPrepareContext;
 const port = parentPort!;
 
+const run = (w: WorkRequest): Promise<unknown> => (w.kind === 'prepare' ? prepareRequests(context, w.requests, w.serials, w.now) : signRecorded(context, w.tbs));
+
 port.on('message', (work: WorkRequest) => {
-  prepareRequests(context, work.requests, work.serials, work.now).then(
-    (outcomes) => port.postMessage({ id: work.id, outcomes } satisfies WorkAnswer),
+  run(work).then(
+    (result) => port.postMessage({ id: work.id, result } satisfies WorkAnswer),
     (e: unknown) => port.postMessage({ id: work.id, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies WorkAnswer),
   );
 });

@@ -1,19 +1,19 @@
 /**
- * BatchPreparer over worker threads: CSR verification, key generation and TBS building
- * are CPU-bound, so each core gets a worker; the main thread keeps the store's writes and
- * the signing dispatch. A list of requests goes whole to the worker with the least work
+ * BatchPreparer over worker threads: CSR verification, key generation, TBS building and
+ * (for software CA keys) signing are CPU-bound, so each core gets a worker; the main
+ * thread keeps the store's writes. A list of requests goes whole to the worker with the least work
  * queued (the use case sends chunks ahead of its commits, so every worker stays busy).
  * With zero workers the same function runs in the calling thread (tests, one-core hosts).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { BatchPrepareContext, BatchPreparer, BatchPreparerFactory, BatchRequest, PrepareOutcome } from '@fleetpki/ca';
+import type { BatchPrepareContext, BatchPreparer, BatchPreparerFactory, BatchRequest, PrepareOutcome, SignedTbs } from '@fleetpki/ca';
 import type { WorkAnswer, WorkRequest } from './prepare-worker.js';
-import { prepareRequests } from './prepare-work.js';
+import { prepareRequests, signRecorded } from './prepare-work.js';
 
 const WORKER_SCRIPT = new URL('./prepare-worker.js', import.meta.url);
 
-interface Waiting { readonly resolve: (o: PrepareOutcome[]) => void; readonly reject: (e: Error) => void; readonly size: number }
+interface Waiting { readonly resolve: (o: unknown) => void; readonly reject: (e: Error) => void; readonly size: number }
 
 class WorkerSlot {
   readonly #waiting = new Map<number, Waiting>();
@@ -28,11 +28,12 @@ class WorkerSlot {
 
   get queued(): number { return this.#queued; }
 
-  run(work: WorkRequest): Promise<PrepareOutcome[]> {
+  run<T>(work: WorkRequest): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(work.id, { resolve, reject, size: work.requests.length });
-      this.#queued += work.requests.length;
+    const size = work.kind === 'prepare' ? work.requests.length : work.tbs.length;
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.set(work.id, { resolve: resolve as (o: unknown) => void, reject, size });
+      this.#queued += size;
       this.worker.postMessage(work);
     });
   }
@@ -42,7 +43,7 @@ class WorkerSlot {
     if (!w) return;
     this.#waiting.delete(a.id);
     this.#queued -= w.size;
-    if ('error' in a) w.reject(new Error(`batch worker: ${a.error}`)); else w.resolve(a.outcomes);
+    if ('error' in a) w.reject(new Error(`batch worker: ${a.error}`)); else w.resolve(a.result);
   }
 
   #fail(e: Error): void {
@@ -55,11 +56,18 @@ class WorkerSlot {
 
 class WorkerPreparer implements BatchPreparer {
   #next = 0;
-  constructor(private readonly slots: readonly WorkerSlot[]) {}
+  readonly sign?: (tbs: readonly Uint8Array[]) => Promise<SignedTbs[]>;
+
+  constructor(private readonly slots: readonly WorkerSlot[], canSign: boolean) {
+    if (canSign) this.sign = (tbs) => this.#leastBusy().run<SignedTbs[]>({ kind: 'sign', id: this.#next++, tbs });
+  }
+
+  #leastBusy(): WorkerSlot {
+    return this.slots.reduce((best, s) => (s.queued < best.queued ? s : best));
+  }
 
   prepare(requests: readonly BatchRequest[], serials: readonly Uint8Array[], now: Date): Promise<PrepareOutcome[]> {
-    const slot = this.slots.reduce((best, s) => (s.queued < best.queued ? s : best));
-    return slot.run({ id: this.#next++, requests, serials, now });
+    return this.#leastBusy().run<PrepareOutcome[]>({ kind: 'prepare', id: this.#next++, requests, serials, now });
   }
 
   async close(): Promise<void> {
@@ -68,7 +76,11 @@ class WorkerPreparer implements BatchPreparer {
 }
 
 class InThreadPreparer implements BatchPreparer {
-  constructor(private readonly context: BatchPrepareContext) {}
+  readonly sign?: (tbs: readonly Uint8Array[]) => Promise<SignedTbs[]>;
+  constructor(private readonly context: BatchPrepareContext) {
+    if (context.signingKey) this.sign = (tbs) => signRecorded(context, tbs);
+  }
+
   prepare(requests: readonly BatchRequest[], serials: readonly Uint8Array[], now: Date): Promise<PrepareOutcome[]> {
     return prepareRequests(this.context, requests, serials, now);
   }
@@ -81,7 +93,7 @@ export function batchPreparers(workers: number = availableParallelism()): BatchP
     async open(context: BatchPrepareContext): Promise<BatchPreparer> {
       if (workers === 0) return new InThreadPreparer(context);
       const slots = Array.from({ length: workers }, () => new WorkerSlot(new Worker(WORKER_SCRIPT, { workerData: context })));
-      return new WorkerPreparer(slots);
+      return new WorkerPreparer(slots, context.signingKey !== null);
     },
   };
 }
