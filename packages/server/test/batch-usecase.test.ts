@@ -32,6 +32,15 @@ function io(list: readonly (BatchInputItem | Promise<BatchInputItem>)[], out: De
   return { requests: items(list), preparers: batchPreparers(0), manifest: null, sink: { write: async (o) => { out.push(...o); } }, ...extra };
 }
 
+/** A test deployment with manufacturer CA cm1 (quota as given) under the development issuing CA. */
+async function withManufacturer(quota: number | null): Promise<TestApp> {
+  const t = await openTestApp();
+  await t.deployment.ca.createManufacturerCa(SYSTEM_ACTOR, {
+    name: 'cm1', parent: 'dev-issuing', subject: 'CN=Contoso Device CA', manufacturer: 'Contoso', namespace: NS, quota, keyType: 'ecdsa-p256',
+  });
+  return t;
+}
+
 const kinds = (out: readonly DeviceOutcome[]) => out.map((o) => (o.kind === 'refused' ? `${o.deviceId}:${o.code}` : `${o.deviceId}:${o.kind}`));
 const input = (batchId: string, extra: Partial<BatchSignInput> = {}): BatchSignInput => ({ batchId, caName: 'cm1', profile: 'device-idevid', ...extra });
 
@@ -45,9 +54,8 @@ describe('signBatch', () => {
   let ca: CertificateAuthority;
 
   before(async () => {
-    t = await openTestApp();
+    t = await withManufacturer(12);
     ca = t.deployment.ca;
-    await ca.createManufacturerCa(SYSTEM_ACTOR, { name: 'cm1', parent: 'dev-issuing', subject: 'CN=Contoso Device CA', manufacturer: 'Contoso', namespace: NS, quota: 12, keyType: 'ecdsa-p256' });
   });
   after(async () => { await t?.close(); });
 
@@ -122,9 +130,8 @@ describe('signBatch on worker threads, and key generation', () => {
   let ca: CertificateAuthority;
 
   before(async () => {
-    t = await openTestApp();
+    t = await withManufacturer(null);
     ca = t.deployment.ca;
-    await ca.createManufacturerCa(SYSTEM_ACTOR, { name: 'cm1', parent: 'dev-issuing', subject: 'CN=Contoso Device CA', manufacturer: 'Contoso', namespace: NS, quota: null, keyType: 'ecdsa-p256' });
   });
   after(async () => { await t?.close(); });
 
