@@ -6,7 +6,8 @@
 // random point and run again in the same output folder: it must end with exactly N
 // distinct certificates, no serial twice, nothing left pending, and an audit chain that verifies.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,20 +108,34 @@ async function countIssued(data) {
   }
 }
 
+/** certificates.jsonl read line by line (a million lines are over a gigabyte): its count, serials and devices. */
+async function outputLines(path) {
+  const serials = new Set();
+  const devices = new Set();
+  let count = 0;
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    if (!line) continue;
+    count++;
+    serials.add(/"serial":"([0-9a-f]+)"/.exec(line)[1]);
+    devices.add(/"deviceId":"([^"]+)"/.exec(line)[1]);
+  }
+  return { count, serials, devices };
+}
+
 /** What the store and the output folder say about a batch after its last run. */
 async function inspect(data, out, batchId) {
   const db = openSqliteDriver({ path: join(data, 'fleetpki.db'), backgroundCheckpoint: false });
   try {
     const one = async (sql, params = []) => Number(Object.values((await db.all(sql, params))[0])[0]);
-    const lines = readFileSync(join(out, 'certificates.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const lines = await outputLines(join(out, 'certificates.jsonl'));
     return {
       devices: await one('SELECT COUNT(*) FROM batch_devices WHERE batch_id = ?', [batchId]),
       issued: await one("SELECT COUNT(*) FROM certificates WHERE status = 'issued' AND der IS NOT NULL AND profile = 'device-idevid'"),
       distinctSerials: await one("SELECT COUNT(DISTINCT serial) FROM certificates WHERE status = 'issued' AND profile = 'device-idevid'"),
       pending: await one("SELECT COUNT(*) FROM certificates WHERE status = 'pending'"),
-      outputLines: lines.length,
-      outputSerials: new Set(lines.map((l) => l.serial)).size,
-      outputDevices: new Set(lines.map((l) => l.deviceId)).size,
+      outputLines: lines.count,
+      outputSerials: lines.serials.size,
+      outputDevices: lines.devices.size,
     };
   } finally {
     await db.close();
@@ -138,6 +153,7 @@ export async function measureBatchSign({ count, log, workers }) {
     log(`batch sign of ${count} devices ...`);
     const r = await run(sign(data, file, join(dir, 'out'), workers));
     if (r.code !== 0) throw new Error(`batch sign exited ${r.code}: ${r.stderr.slice(-2000)}`);
+    log(`batch sign: ${count} in ${(r.ms / 1000).toFixed(1)} s, peak RSS ${r.peakRssMb.toFixed(0)} MB; ${r.stdout.trim()}`);
     const state = await inspect(data, join(dir, 'out'), 'bench');
     if (state.issued !== count || state.outputSerials !== count) throw new Error(`expected ${count} certificates, found ${JSON.stringify(state)}`);
     return { count, seconds: r.ms / 1000, rate: count / (r.ms / 1000), peakRssMb: r.peakRssMb, summary: r.stdout.trim() };

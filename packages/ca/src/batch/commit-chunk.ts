@@ -40,8 +40,14 @@ export interface ChunkResult {
 }
 
 const refused = (code: string, message: string): Verdict => ({ kind: 'refused', code, message });
-const fromDecision = (d: Decision, prepared: Prepared | null): Verdict =>
-  d.kind === 'refused' ? refused(d.code, d.message) : d.kind === 'new' ? { kind: 'new', prepared: prepared! } : d.kind === 'resume' ? { kind: 'resume', record: d.record } : { kind: 'existing', record: d.record };
+function fromDecision(d: Decision, prepared: Prepared | null): Verdict {
+  switch (d.kind) {
+    case 'refused': return refused(d.code, d.message);
+    case 'new': return { kind: 'new', prepared: prepared! };
+    case 'resume': return { kind: 'resume', record: d.record };
+    case 'existing': return { kind: 'existing', record: d.record };
+  }
+}
 
 /**
  * A resumed intent decided before an earlier chunk of this run committed: if that chunk
@@ -60,7 +66,10 @@ async function decideAll(run: RunContext, entries: readonly ChunkEntry[]): Promi
   return entries.map((e): Verdict => {
     let v: Verdict;
     if (e.fault) v = refused(e.fault.code, e.fault.message);
-    else if (e.early) v = stillPending(e.early, records) ? fromDecision(e.early, null) : refused('BATCH_DEVICE_DUPLICATE', `device ${e.deviceId} is earlier in the input`);
+    else if (e.early) {
+      const repeated = earlier.has(e.deviceId!) || !stillPending(e.early, records);
+      v = repeated ? refused('BATCH_DEVICE_DUPLICATE', `device ${e.deviceId} is earlier in the input`) : fromDecision(e.early, null);
+    }
     else if (!e.outcome!.ok) v = refused(e.outcome!.code, e.outcome!.message);
     else {
       const o = e.outcome as Prepared;
