@@ -105,9 +105,9 @@ describe('signBatch', () => {
     assert.deepEqual(kinds(out), ['c-1:issued', 'c-2:issued', 'c-3:issued', 'c-4:issued']);
     assert.deepEqual([summary.batch.status, summary.batch.issued, summary.batch.runs, await countWhere(t, 'pending')], ['completed', 4, 2, 0]);
     const again: DeviceOutcome[] = [];
-    await ca.signBatch(SYSTEM_ACTOR, input('C1'), io(requests, again));
-    assert.deepEqual(kinds(again), ['c-1:existing', 'c-2:existing', 'c-3:existing', 'c-4:existing']);
-    assert.deepEqual(again.map((o) => o.kind !== 'refused' && o.serial), out.map((o) => o.kind !== 'refused' && o.serial));
+    await ca.signBatch(SYSTEM_ACTOR, input('C1'), io([...requests, requests[0]!], again));
+    assert.deepEqual(kinds(again), ['c-1:existing', 'c-2:existing', 'c-3:existing', 'c-4:existing', 'c-1:BATCH_DEVICE_DUPLICATE']);
+    assert.deepEqual(again.slice(0, 4).map((o) => o.kind !== 'refused' && o.serial), out.map((o) => o.kind !== 'refused' && o.serial));
   });
 
   it('stops at the quota: what was recorded is issued, the rest refused or not processed, the batch says QUOTA_EXCEEDED', async () => {
