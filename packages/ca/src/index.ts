@@ -60,7 +60,7 @@ export type {
   ManifestEntry, ReconciliationDevice, ReconciliationListKind, ReconciliationListQuery, ReconciliationQuery, ReconciliationReport,
 } from './ports/batch-store.js';
 export type {
-  BatchPrepareContext, BatchPreparer, BatchPreparerFactory, BatchRequest, EncryptedKey, KeyGeneration, KeyProtection, PrepareOutcome, SignedTbs,
+  BatchPrepareContext, BatchPreparer, BatchPreparerFactory, BatchRequest, PrepareRequest, EncryptedKey, KeyGeneration, KeyProtection, PrepareOutcome, SignedTbs,
 } from './ports/batch-preparer.js';
 export type { BatchInputFault, BatchInputItem, BatchProgress, BatchSignInput, BatchSink, BatchSummary, DeviceOutcome } from './batch/types.js';
 export type { BatchIo } from './batch/sign-batch.js';

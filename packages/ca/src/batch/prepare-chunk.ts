@@ -59,7 +59,7 @@ export async function prepareChunk(run: RunContext, preparer: BatchPreparer, ite
   const todo = entries.filter((e) => e.request && !e.early);
   if (todo.length === 0) return entries;
   const serials = todo.map(() => newSerial(run.deps.random));
-  const outcomes = await preparer.prepare(todo.map((e) => e.request!), serials, run.deps.clock.now());
+  const outcomes = await preparer.prepare(todo.map(({ request: r }) => ({ line: r!.line, deviceId: r!.deviceId, csrDer: r!.csrDer })), serials, run.deps.clock.now());
   todo.forEach((e, k) => { e.outcome = outcomes[k]!; });
   return entries;
 }

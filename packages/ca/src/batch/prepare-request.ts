@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { attribute, isPkiError, parseAndVerifyCsr, prepare, type GeneralName, type Name, type PreparedCertificate, type PublicKeyInfo } from '@fleetpki/core';
 import { crlPlacement } from '../revocation/crl-shard.js';
 import { ServiceError } from '../errors.js';
-import type { BatchPrepareContext, BatchRequest, PrepareOutcome } from '../ports/batch-preparer.js';
+import type { BatchPrepareContext, PrepareRequest, PrepareOutcome } from '../ports/batch-preparer.js';
 
 export const sha256Hex = (der: Uint8Array): string => createHash('sha256').update(der).digest('hex');
 
@@ -23,7 +23,7 @@ export function refusedOutcome(e: unknown): PrepareOutcome & { ok: false } {
 
 interface Placed { readonly prepared: PreparedCertificate; readonly crlShard: number }
 
-function prepareFor(ctx: BatchPrepareContext, req: BatchRequest, key: PublicKeyInfo, subject: Name, sans: readonly GeneralName[], serial: Uint8Array, now: Date): Placed {
+function prepareFor(ctx: BatchPrepareContext, req: PrepareRequest, key: PublicKeyInfo, subject: Name, sans: readonly GeneralName[], serial: Uint8Array, now: Date): Placed {
   const { crlShard, crlDistributionPoints } = crlPlacement(ctx.publicUrl, ctx.crlShards, ctx.issuer.name, serial);
   const prepared = prepare(ctx.profile, ctx.issuer, {
     publicKey: key, subject, subjectAltNames: sans, deviceId: req.deviceId,
@@ -33,7 +33,7 @@ function prepareFor(ctx: BatchPrepareContext, req: BatchRequest, key: PublicKeyI
 }
 
 /** A device's own key: its CSR, checked, then prepared with the CSR's subject and names. */
-export async function prepareCsrRequest(ctx: BatchPrepareContext, req: BatchRequest, serial: Uint8Array, now: Date): Promise<PrepareOutcome> {
+export async function prepareCsrRequest(ctx: BatchPrepareContext, req: PrepareRequest, serial: Uint8Array, now: Date): Promise<PrepareOutcome> {
   if (req.csrDer === null) return { ok: false, code: 'BATCH_LINE_INVALID', message: 'the request has no CSR' };
   try {
     const csr = await parseAndVerifyCsr(req.csrDer);
@@ -56,6 +56,6 @@ export function stationSubject(ctx: BatchPrepareContext, deviceId: string): Name
 }
 
 /** A key the station made (the caller keeps the private half): prepared for the device id. */
-export function prepareStationKey(ctx: BatchPrepareContext, req: BatchRequest, publicKey: PublicKeyInfo, serial: Uint8Array, now: Date): Placed {
+export function prepareStationKey(ctx: BatchPrepareContext, req: PrepareRequest, publicKey: PublicKeyInfo, serial: Uint8Array, now: Date): Placed {
   return prepareFor(ctx, req, publicKey, stationSubject(ctx, req.deviceId), [], serial, now);
 }

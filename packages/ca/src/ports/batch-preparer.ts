@@ -51,6 +51,9 @@ export interface BatchRequest {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
+/** What a preparer needs of a request: its attributes stay on the committing side (less to copy between threads). */
+export type PrepareRequest = Pick<BatchRequest, 'line' | 'deviceId' | 'csrDer'>;
+
 /** The private key a station made, as it leaves the station: never in clear. */
 export interface EncryptedKey {
   /** 'pkcs8': EncryptedPrivateKeyInfo DER (RFC 5958, PBES2); 'cms': EnvelopedData DER (RFC 5652) holding the PKCS#8. */
@@ -73,7 +76,7 @@ export type PrepareOutcome =
 
 export interface BatchPreparer {
   /** One outcome per request, in order; `serials[i]` and `now` go to core.prepare() for requests[i]. */
-  prepare(requests: readonly BatchRequest[], serials: readonly Uint8Array[], now: Date): Promise<PrepareOutcome[]>;
+  prepare(requests: readonly PrepareRequest[], serials: readonly Uint8Array[], now: Date): Promise<PrepareOutcome[]>;
   /**
    * Signs exactly these TBSs with the context's signingKey, in order. Present only when
    * the context has one; the caller has recorded every TBS before asking.

@@ -8,7 +8,7 @@
  */
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import {
-  prepareCsrRequest, prepareStationKey, refusedOutcome, sha256Hex, type BatchPrepareContext, type BatchRequest, type EncryptedKey, type KeyProtection,
+  prepareCsrRequest, prepareStationKey, refusedOutcome, sha256Hex, type BatchPrepareContext, type PrepareRequest, type EncryptedKey, type KeyProtection,
   type PrepareOutcome, type SignedTbs,
 } from '@fleetpki/ca';
 import { assembleSigned, certificateSha256, encodeEnvelopedData, OID_CMS_DATA, parseSpkiDer, type Signer } from '@fleetpki/core';
@@ -29,7 +29,7 @@ export function encryptDeviceKey(key: KeyObject, protection: KeyProtection): Enc
   }
 }
 
-function stationRequest(ctx: BatchPrepareContext, req: BatchRequest, serial: Uint8Array, now: Date): PrepareOutcome {
+function stationRequest(ctx: BatchPrepareContext, req: PrepareRequest, serial: Uint8Array, now: Date): PrepareOutcome {
   const generation = ctx.keyGeneration!;
   try {
     const privateKey = generatePrivateKey(generation.keyType);
@@ -69,7 +69,7 @@ export async function signRecorded(ctx: BatchPrepareContext, tbs: readonly Uint8
 }
 
 /** One outcome per request, in order. CSR checks run concurrently: key imports go through WebCrypto's async path. */
-export async function prepareRequests(ctx: BatchPrepareContext, requests: readonly BatchRequest[], serials: readonly Uint8Array[], now: Date): Promise<PrepareOutcome[]> {
+export async function prepareRequests(ctx: BatchPrepareContext, requests: readonly PrepareRequest[], serials: readonly Uint8Array[], now: Date): Promise<PrepareOutcome[]> {
   if (ctx.keyGeneration) return requests.map((r, i) => stationRequest(ctx, r, serials[i]!, now));
   return Promise.all(requests.map((r, i) => prepareCsrRequest(ctx, r, serials[i]!, now)));
 }

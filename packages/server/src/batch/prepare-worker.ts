@@ -4,11 +4,11 @@
  * refusal is an outcome; an exception (a bug) is sent back as an error for that list.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BatchPrepareContext, BatchRequest } from '@fleetpki/ca';
+import type { BatchPrepareContext, PrepareRequest } from '@fleetpki/ca';
 import { prepareRequests, signRecorded } from './prepare-work.js';
 
 export type WorkRequest =
-  | { readonly kind: 'prepare'; readonly id: number; readonly requests: readonly BatchRequest[]; readonly serials: readonly Uint8Array[]; readonly now: Date }
+  | { readonly kind: 'prepare'; readonly id: number; readonly requests: readonly PrepareRequest[]; readonly serials: readonly Uint8Array[]; readonly now: Date }
   | { readonly kind: 'sign'; readonly id: number; readonly tbs: readonly Uint8Array[] };
 
 export type WorkAnswer =

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { BatchPrepareContext, BatchPreparer, BatchPreparerFactory, BatchRequest, PrepareOutcome, SignedTbs } from '@fleetpki/ca';
+import type { BatchPrepareContext, BatchPreparer, BatchPreparerFactory, PrepareRequest, PrepareOutcome, SignedTbs } from '@fleetpki/ca';
 import type { WorkAnswer, WorkRequest } from './prepare-worker.js';
 import { prepareRequests, signRecorded } from './prepare-work.js';
 
@@ -66,7 +66,7 @@ class WorkerPreparer implements BatchPreparer {
     return this.slots.reduce((best, s) => (s.queued < best.queued ? s : best));
   }
 
-  prepare(requests: readonly BatchRequest[], serials: readonly Uint8Array[], now: Date): Promise<PrepareOutcome[]> {
+  prepare(requests: readonly PrepareRequest[], serials: readonly Uint8Array[], now: Date): Promise<PrepareOutcome[]> {
     return this.#leastBusy().run<PrepareOutcome[]>({ kind: 'prepare', id: this.#next++, requests, serials, now });
   }
 
@@ -81,7 +81,7 @@ class InThreadPreparer implements BatchPreparer {
     if (context.signingKey) this.sign = (tbs) => signRecorded(context, tbs);
   }
 
-  prepare(requests: readonly BatchRequest[], serials: readonly Uint8Array[], now: Date): Promise<PrepareOutcome[]> {
+  prepare(requests: readonly PrepareRequest[], serials: readonly Uint8Array[], now: Date): Promise<PrepareOutcome[]> {
     return prepareRequests(this.context, requests, serials, now);
   }
   async close(): Promise<void> {}
