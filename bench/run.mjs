@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path,est,agent,rules,gateway]`
+// `npm run bench [-- --json] [-- --smoke] [-- --rows N] [-- --only issuance,search,ocsp,crl,path,est,agent,rules,gateway,batch]`
+// [-- --batch-count N] [-- --kill-count N]
 // Every figure is printed beside the ceiling measured in the same run, as a ratio:
 // machines here are shared and noisy, ratios travel better than absolute numbers.
 import { measureCeilings } from './ceilings.mjs';
@@ -10,6 +11,7 @@ import { measurePath } from './path.mjs';
 import { measureCrl } from './crl.mjs';
 import { measureEst } from './est.mjs';
 import { measureAgents } from './agent.mjs';
+import { csrFile, measureBatchSign, measureCeiling, measureKillResume } from './batch.mjs';
 import { measureRules } from './rules.mjs';
 import { measureGateway } from './gateway.mjs';
 
@@ -17,7 +19,7 @@ const args = process.argv.slice(2);
 const flag = (f) => args.includes(f);
 const value = (f, d) => { const i = args.indexOf(f); return i >= 0 && args[i + 1] ? args[i + 1] : d; };
 const smoke = flag('--smoke');
-const only = value('--only', 'issuance,search,ocsp,crl,path,est,agent,rules,gateway').split(',');
+const only = value('--only', 'issuance,search,ocsp,crl,path,est,agent,rules,gateway,batch').split(',');
 const rows = Number(value('--rows', smoke ? '3000' : '1000000'));
 const pgUrl = process.env.FLEETPKI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const records = [];
@@ -162,6 +164,28 @@ if (only.includes('gateway')) {
     log(g.postgres.skipped);
     if (process.env.CI === 'true') process.exit(1);
   } else enf('2 gateways PostgreSQL', g.postgres.enforcement);
+}
+
+if (only.includes('batch')) {
+  const count = Number(value('--batch-count', smoke ? '400' : '1000000'));
+  const killCount = Number(value('--kill-count', smoke ? '400' : '100000'));
+  const file = await csrFile(count, 'sign', log);
+  log('ceiling: P-256 verify + sign on two cores ...');
+  const c = await measureCeiling(file, smoke ? 300 : 3000);
+  rec('node:crypto P-256 sign, two cores', c.signRate, 'ops/s');
+  rec('P-256 verify with a fresh key import per CSR, two cores', c.importVerifyRate, 'ops/s');
+  rec('P-256 verify with a parsed key, two cores', c.parsedVerifyRate, 'ops/s');
+  rec('ceiling: verify (fresh key import) + sign, two cores', c.ceilingImport, 'certs/s');
+  rec('ceiling: verify (parsed key) + sign, two cores', c.ceilingParsed, 'certs/s');
+  const b = await measureBatchSign({ count, log });
+  rec(`batch sign, ${count} P-256 CSRs (PoP, SQLite, audit, manifest), fleetpki process`, b.rate, 'certs/s', c.ceilingImport);
+  rec('  the same, against the parsed-key ceiling', b.rate, 'certs/s', c.ceilingParsed);
+  rec('  total time', b.seconds, 's');
+  rec('  peak RSS of the fleetpki process', b.peakRssMb, 'MB', 500);
+  const k = await measureKillResume({ count: killCount, expectedRate: b.rate, log });
+  log(`kill/resume: killed after ${k.killAfterMs} ms (${k.issuedBeforeKill} issued by then); ${JSON.stringify(k.state)}; audit ${k.auditVerified ? 'verified' : 'BROKEN'}`);
+  rec(`batch of ${killCount}, SIGKILL at a random point then resumed: distinct certificates`, k.state.distinctSerials, 'certs', killCount);
+  if (!k.exact) { log('kill/resume did NOT end with exactly one certificate per device'); process.exitCode = 1; }
 }
 
 const w = Math.max(...records.map((r) => r.name.length));

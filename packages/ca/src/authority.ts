@@ -33,6 +33,13 @@ import {
 } from './enrollment/admin.js';
 import type { EnrollmentGroupInput } from './enrollment/group-input.js';
 import { getDeviceAttributes, setDeviceAttributes } from './devices/attributes.js';
+import type { BatchQuery, ReconciliationListQuery, ReconciliationQuery } from './ports/batch-store.js';
+import { signBatch, type BatchIo } from './batch/sign-batch.js';
+import type { BatchSignInput } from './batch/types.js';
+import type { ManifestSink } from './batch/batch-manifest.js';
+import { getBatch, listBatches, listReconciliation, reconcileBatches, writeBatchManifest } from './batch/batch-queries.js';
+import { importBatch, type BatchImportInput } from './batch/import-batch.js';
+import { exportOfflineCa, importOfflineCa, type OfflineCaPackage } from './hierarchy/offline-ca.js';
 
 export class CertificateAuthority {
   readonly issuers: IssuerRegistry;
@@ -92,6 +99,20 @@ export class CertificateAuthority {
   listPendingEnrollments(actor: Actor, label: string) { return listPendingEnrollments(this.deps, actor, label); }
   approveEnrollment(actor: Actor, label: string, id: string) { return decidePendingEnrollment(this.deps, actor, label, id, 'approved'); }
   rejectEnrollment(actor: Actor, label: string, id: string) { return decidePendingEnrollment(this.deps, actor, label, id, 'rejected'); }
+
+  signBatch(actor: Actor, input: BatchSignInput, io: BatchIo) { return signBatch(this.deps, this.issuers, actor, input, io); }
+  writeBatchManifest(actor: Actor, batchId: string, sink: ManifestSink) { return writeBatchManifest(this.deps, this.issuers, actor, batchId, sink); }
+  getBatch(actor: Actor, batchId: string) { return getBatch(this.deps, actor, batchId); }
+  listBatches(actor: Actor, query: BatchQuery) { return listBatches(this.deps, actor, query); }
+  importBatch(actor: Actor, input: BatchImportInput) { return importBatch(this.deps, actor, input); }
+  exportOfflineCa(actor: Actor, name: string, passphrase: string, quota: number | null) { return exportOfflineCa(this.deps, actor, name, passphrase, quota); }
+  async importOfflineCa(actor: Actor, pkg: OfflineCaPackage, passphrase: string) {
+    const record = await importOfflineCa(this.deps, actor, pkg, passphrase);
+    this.issuers.invalidate(pkg.name);
+    return record;
+  }
+  reconcileBatches(actor: Actor, query: ReconciliationQuery) { return reconcileBatches(this.deps, actor, query); }
+  listReconciliation(actor: Actor, query: ReconciliationListQuery) { return listReconciliation(this.deps, actor, query); }
 
   /** Cheap liveness check of the store, for /healthz. */
   async checkHealth(): Promise<void> { await this.deps.store.getSetting('hierarchy'); }

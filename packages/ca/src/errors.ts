@@ -53,6 +53,12 @@ export const SERVICE_ERRORS = {
   ENROLLMENT_RATE_LIMITED: { kind: 'rate_limited', message: 'too many enrollment requests for this group' },
   SERVERKEYGEN_NOT_ALLOWED: { kind: 'forbidden', message: 'serverkeygen is not offered in a manual-approval group: generate the key on the device and use simpleenroll' },
   SERVERKEYGEN_ENCRYPTION_UNAVAILABLE: { kind: 'rejected', message: 'the group sends generated keys encrypted, and the client certificate key is neither RSA nor EC P-256 / P-384' },
+  BATCH_NOT_FOUND: { kind: 'not_found', message: 'no such batch' },
+  BATCH_MISMATCH: { kind: 'conflict', message: 'the batch exists with another CA, profile or mode' },
+  BATCH_LINE_INVALID: { kind: 'malformed', message: 'a line of the batch input is not a valid device request' },
+  BATCH_DEVICE_CONFLICT: { kind: 'conflict', message: 'the device id is already bound to another key' },
+  BATCH_IMPORT_MISMATCH: { kind: 'rejected', message: 'an imported certificate was not issued by the batch CA, or does not match the signed manifest' },
+  BATCH_DEVICE_DUPLICATE: { kind: 'conflict', message: 'the device id was already provisioned with this key, in another batch or earlier in the input' },
   SERIAL_EXHAUSTED: { kind: 'unavailable', message: 'could not allocate a unique serial' },
   KEY_UNAVAILABLE: { kind: 'unavailable', message: 'the CA key cannot be used' },
 } as const satisfies Record<string, { kind: ServiceErrorKind; message: string }>;

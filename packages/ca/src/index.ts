@@ -55,6 +55,20 @@ export type {
   DeniedSerial, DeviceAttributesRecord, DeviceStore, PresenceRecord, PresenceUpdate, PutAttributesResult, SequenceStateRecord, StatusEventRecord, StatusEventType,
 } from './ports/device-store.js';
 export type { DeviceAttributesView } from './devices/attributes.js';
+export type {
+  BatchDeviceIntent, BatchDeviceRecord, BatchMode, BatchPatch, BatchQuery, BatchRecord, BatchReconciliation, BatchStatus, BatchStore,
+  ManifestEntry, ReconciliationDevice, ReconciliationListKind, ReconciliationListQuery, ReconciliationQuery, ReconciliationReport,
+} from './ports/batch-store.js';
+export type {
+  BatchPrepareContext, BatchPreparer, BatchPreparerFactory, BatchRequest, PrepareRequest, EncryptedKey, KeyGeneration, KeyProtection, PrepareOutcome, SignedTbs,
+} from './ports/batch-preparer.js';
+export type { BatchInputFault, BatchInputItem, BatchProgress, BatchSignInput, BatchSink, BatchSummary, DeviceOutcome } from './batch/types.js';
+export type { BatchIo } from './batch/sign-batch.js';
+export type { ManifestSink } from './batch/batch-manifest.js';
+export { BATCH_ID_PATTERN, checkBatchId } from './batch/open-run.js';
+export { prepareCsrRequest, prepareStationKey, refusedOutcome, sha256Hex } from './batch/prepare-request.js';
+export type { BatchImportInput, BatchImportSummary, ImportedCertificate } from './batch/import-batch.js';
+export type { OfflineCaPackage } from './hierarchy/offline-ca.js';
 export { EnrollmentUseCase, DEFAULT_ENROLLMENT_GROUP_SETTING } from './enrollment/service.js';
 export { LABEL_PATTERN, DEFAULT_DEVICE_ID_PATTERN, type EnrollmentGroupInput } from './enrollment/group-input.js';
 export { hashSecret } from './enrollment/authenticate.js';

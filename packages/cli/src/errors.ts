@@ -19,6 +19,7 @@ export const CLI_ERRORS = {
   REMOTE_UNREACHABLE: 'the server cannot be reached',
   REMOTE_ERROR: 'the server refused the request',
   AUDIT_CHAIN_BROKEN: 'the audit log does not verify',
+  BATCH_INCOMPLETE: 'some devices of the batch were refused',
 } as const;
 export type CliErrorCode = keyof typeof CLI_ERRORS;
 

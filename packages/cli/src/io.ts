@@ -11,6 +11,8 @@ export interface Io {
   readonly out: (text: string) => void;
   /** Standard error: diagnostics and progress. */
   readonly err: (text: string) => void;
+  /** Standard error is a terminal: progress may redraw one line in place. */
+  readonly errIsTerminal?: boolean;
   /** Asks without echo on the terminal; null when stdin is not a terminal. */
   readonly prompt: ((question: string) => Promise<string>) | null;
   /** Resolves with the signal's name at the first SIGINT or SIGTERM. */

@@ -31,6 +31,12 @@ import { registerEnrollmentGroupList } from './commands/enrollment-group-list.js
 import { registerEnrollmentGroupShow } from './commands/enrollment-group-show.js';
 import { registerEnrollmentGroupSecret } from './commands/enrollment-group-secret.js';
 import { registerEnrollmentGroupDecide } from './commands/enrollment-group-decide.js';
+import { registerBatchSign } from './commands/batch-sign.js';
+import { registerBatchVerify } from './commands/batch-verify.js';
+import { registerBatchList, registerBatchShow } from './commands/batch-list.js';
+import { registerBatchReconcile } from './commands/batch-reconcile.js';
+import { registerBatchImport } from './commands/batch-import.js';
+import { registerCaExportOffline, registerCaImportOffline } from './commands/ca-offline.js';
 
 export const VERSION = '0.1.0';
 
@@ -39,7 +45,7 @@ type Register = (parent: Command, io: Io) => void;
 /** Groups in help order; each command registers itself on its group. */
 const GROUPS: readonly { name: string; description: string; commands: readonly Register[] }[] = [
   { name: 'ca', description: 'CA hierarchy: offline root ceremony, issuing and manufacturer CAs',
-    commands: [registerCaInitRoot, registerCaRequest, registerCaSign, registerCaImport, registerCaCreateManufacturer, registerCaList, registerCaShow] },
+    commands: [registerCaInitRoot, registerCaRequest, registerCaSign, registerCaImport, registerCaCreateManufacturer, registerCaExportOffline, registerCaImportOffline, registerCaList, registerCaShow] },
   { name: 'cert', description: 'issue, find and revoke certificates',
     commands: [registerCertIssue, registerCertGet, registerCertSearch, registerCertRevoke, registerCertReleaseHold] },
   { name: 'device', description: 'devices: attributes, and revoking every certificate of one', commands: [registerDeviceAttributes, registerDeviceRevoke] },
@@ -48,6 +54,7 @@ const GROUPS: readonly { name: string; description: string; commands: readonly R
   { name: 'enrollment-group', description: 'EST enrollment groups, one-time enrollment secrets, approvals',
     commands: [registerEnrollmentGroupCreate, registerEnrollmentGroupList, registerEnrollmentGroupShow, registerEnrollmentGroupSecret, registerEnrollmentGroupDecide] },
   { name: 'trust', description: 'trust stores and signed trust bundles (root renewal)', commands: [registerTrustBundle] },
+  { name: 'batch', description: 'factory provisioning: sign batches, verify manifests, reconcile', commands: [registerBatchSign, registerBatchVerify, registerBatchImport, registerBatchList, registerBatchShow, registerBatchReconcile] },
 ];
 
 export function buildProgram(io: Io): Command {

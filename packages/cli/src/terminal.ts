@@ -62,6 +62,7 @@ export function processIo(): Io {
     env: process.env,
     out: (text) => { process.stdout.write(text); },
     err: (text) => { process.stderr.write(text); },
+    errIsTerminal: process.stderr.isTTY === true,
     prompt: process.stdin.isTTY ? readHidden : null,
     shutdownSignal: () => new Promise((resolve) => {
       const on = (signal: NodeJS.Signals): void => {

@@ -138,5 +138,7 @@ describe('docs/errors.md', () => {
     const listed = (kind: string) => [...doc.matchAll(new RegExp(`^\\| \`([A-Z0-9_]+)\` \\(${kind}\\) \\|`, 'gm'))].map((m) => m[1]).sort();
     assert.deepEqual(listed('path'), [...PATH_ERROR_CODES].sort());
     assert.deepEqual(listed('trust'), [...TRUST_ERROR_CODES].sort());
+    const { MANIFEST_ERROR_CODES } = await import('@fleetpki/core');
+    assert.deepEqual(listed('manifest'), [...MANIFEST_ERROR_CODES].sort());
   });
 });

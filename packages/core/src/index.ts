@@ -53,3 +53,4 @@ export * from './path/index.js';
 export * from './trust/index.js';
 export * from './cms/index.js';
 export * from './rules/index.js';
+export * from './batch/index.js';

@@ -2,6 +2,7 @@
  * KeyVault over encrypted PKCS#8 kept in the store (KeyRef.data is the encrypted PEM).
  * Decrypted keys live only in this process's memory, cached per KeyRef.
  */
+import type { KeyObject } from 'node:crypto';
 import type { KeyRef, KeyVault } from '@fleetpki/ca';
 import { ServiceError } from '@fleetpki/ca';
 import type { KeyType, Signer } from '@fleetpki/core';
@@ -30,16 +31,35 @@ export class Pkcs8KeyVault implements KeyVault {
     return { key, signer };
   }
 
-  async open(key: KeyRef): Promise<Signer> {
+  #stored(key: KeyRef): StoredKey {
     if (key.kind !== PKCS8_KEY_KIND) throw new ServiceError('KEY_UNAVAILABLE', `keys of kind ${key.kind} are not available here`);
-    const hit = this.#cache.get(key.data);
-    if (hit) return hit;
-    let stored: StoredKey;
-    try { stored = JSON.parse(key.data) as StoredKey; } catch (cause) {
+    try { return JSON.parse(key.data) as StoredKey; } catch (cause) {
       throw new ServiceError('KEY_UNAVAILABLE', 'the key reference is corrupt', undefined, { cause });
     }
+  }
+
+  async open(key: KeyRef): Promise<Signer> {
+    const hit = this.#cache.get(key.data);
+    if (hit) return hit;
+    const stored = this.#stored(key);
     const signer = softwareSigner(decryptPrivateKey(stored.pem, this.#passphrase), stored.rsaPss ? { rsaPss: true } : {});
     this.#cache.set(key.data, signer);
     return signer;
+  }
+
+  async signingKey(key: KeyRef): Promise<KeyObject> {
+    return decryptPrivateKey(this.#stored(key).pem, this.#passphrase);
+  }
+
+  async exportEncrypted(key: KeyRef, passphrase: string): Promise<string> {
+    return encryptPrivateKey(decryptPrivateKey(this.#stored(key).pem, this.#passphrase), passphrase);
+  }
+
+  async importEncrypted(pem: string, passphrase: string): Promise<{ key: KeyRef; signer: Signer }> {
+    const privateKey = decryptPrivateKey(pem, passphrase);
+    const key: KeyRef = { kind: PKCS8_KEY_KIND, data: JSON.stringify({ pem: encryptPrivateKey(privateKey, this.#passphrase) } satisfies StoredKey) };
+    const signer = softwareSigner(privateKey);
+    this.#cache.set(key.data, signer);
+    return { key, signer };
   }
 }

@@ -32,6 +32,7 @@ import { publicRoutes } from './routes/public.js';
 import { revocationRoutes } from './routes/revocations.js';
 import { deviceRoutes } from './routes/devices.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { batchRoutes } from './routes/batches.js';
 import { trustBundleRoutes } from './routes/trust-bundle.js';
 
 export interface AppDeps {
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(tokenRoutes, { ca: deps.ca });
     await api.register(auditRoutes, { ca: deps.ca });
     await api.register(enrollmentGroupRoutes, { ca: deps.ca });
+    await api.register(batchRoutes, { ca: deps.ca });
   }, { prefix: API_PREFIX });
   await app.register(publicRoutes, { ca: deps.ca, metrics });
   await app.register(trustBundleRoutes, { prefix: API_PREFIX, dataDir: deps.config.dataDir });

@@ -6,6 +6,8 @@ export { ConfigError, ConfigSchema, parseConfig, type Config } from './config.js
 export { deploymentPaths, openDeployment, rootFingerprint, type Deployment, type DeploymentPaths, type OpenOptions } from './deployment.js';
 export { InProcessEvents } from './events.js';
 export { pooledRandom } from './random.js';
+export { batchPreparers } from './batch/worker-preparer.js';
+export { encryptDeviceKey } from './batch/prepare-work.js';
 export { loadConfig, parseListen, serve, type Env, type RunningServer, type ServeFlags } from './main.js';
 export { buildApp, type AppDeps } from './app.js';
 export { DEFAULT_POLL_MS, StatusTail, type StatusTailOptions } from './status-tail.js';

@@ -58,11 +58,11 @@ describe('public endpoints', () => {
     const doc = JSON.parse(r.body) as { openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>>; components: { schemas: Record<string, unknown> } };
     assert.equal(doc.openapi, '3.1.0');
     assert.deepEqual(Object.keys(doc.paths).sort(), [
-      '/api/v1/audit/verify', '/api/v1/cas', '/api/v1/cas/{name}', '/api/v1/certificates', '/api/v1/certificates/{serial}',
+      '/api/v1/audit/verify', '/api/v1/batches', '/api/v1/batches/{batchId}', '/api/v1/cas', '/api/v1/cas/{name}', '/api/v1/certificates', '/api/v1/certificates/{serial}',
       '/api/v1/certificates/{serial}/release-hold', '/api/v1/certificates/{serial}/revoke', '/api/v1/devices/{deviceId}/attributes', '/api/v1/devices/{deviceId}/revoke',
       '/api/v1/enrollment-groups', '/api/v1/enrollment-groups/{label}', '/api/v1/enrollment-groups/{label}/pending',
       '/api/v1/enrollment-groups/{label}/pending/{id}/approve', '/api/v1/enrollment-groups/{label}/pending/{id}/reject',
-      '/api/v1/enrollment-groups/{label}/secrets',
+      '/api/v1/enrollment-groups/{label}/secrets', '/api/v1/reconciliation', '/api/v1/reconciliation/devices',
       '/api/v1/revocations', '/api/v1/revocations/preview',
       '/api/v1/tokens', '/api/v1/tokens/{id}', '/api/v1/trust/bundle', '/ca/{name}.crt', '/healthz', '/metrics',
     ]);

@@ -16,12 +16,15 @@ export type Cursor =
   | { readonly order: 'newest' | 'oldest'; readonly id: number }
   | { readonly order: 'expiry'; readonly notAfter: number; readonly id: number };
 
+export const encodeBody = (body: Readonly<Record<string, unknown>>): string => Buffer.from(JSON.stringify(body)).toString('base64url');
+
 export function encodeCursor(c: Cursor): string {
   const body = c.order === 'expiry' ? { o: 'e', i: c.id, t: c.notAfter } : { o: c.order === 'newest' ? 'n' : 'o', i: c.id };
-  return Buffer.from(JSON.stringify(body)).toString('base64url');
+  return encodeBody(body);
 }
 
-function parseBody(text: string): Record<string, unknown> {
+/** The JSON object inside a cursor; REQUEST_INVALID for anything else. Other keysets (batches.ts) build on it. */
+export function parseBody(text: string): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;

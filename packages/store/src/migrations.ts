@@ -8,6 +8,7 @@ import { AUDIT_GENESIS_HASH } from '@fleetpki/core';
 import type { Dialect, SqlDriver } from './driver.js';
 import { enrollmentTables } from './enrollment-migration.js';
 import { gatewayTables } from './gateway-migration.js';
+import { batchTables } from './batch-migration.js';
 
 export interface Migration {
   readonly id: number;
@@ -200,6 +201,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 5, name: 'revocation', statements: revocationTables },
   { id: 6, name: 'enrollment', statements: enrollmentTables },
   { id: 7, name: 'gateway', statements: gatewayTables },
+  { id: 8, name: 'batches', statements: batchTables },
 ];
 
 /** Any number like this; it only has to be the same in every process of a deployment. */

@@ -107,11 +107,12 @@ function writerMutex(path: string): Mutex {
 class SqliteDriver implements SqlDriver {
   readonly dialect = SQLITE_DIALECT;
   readonly #writes: StatementCache;
-  readonly #reads: StatementCache;
+  #reads: StatementCache;
 
   constructor(
-    private readonly writer: Connection, private readonly reader: Connection, private readonly mutex: Mutex,
+    private readonly writer: Connection, private reader: Connection, private readonly mutex: Mutex,
     private readonly checkpointer: SqliteCheckpointer | null = null,
+    private readonly openReader: (() => Connection) | null = null,
   ) {
     this.#writes = new StatementCache(writer);
     this.#reads = reader === writer ? this.#writes : new StatementCache(reader);
@@ -153,8 +154,28 @@ class SqliteDriver implements SqlDriver {
 
   async optimize(): Promise<void> {
     // 0x10002: analyze every table whose statistics are missing or stale, with SQLite's
-    // built-in analysis limit, so it stays cheap enough to run at every open.
-    await this.mutex.run(async () => { this.writer.pragma('optimize = 0x10002'); });
+    // built-in analysis limit, so it stays cheap enough to run at every open. 0x10003 only
+    // lists what it would analyze (0x1 is its dry-run bit).
+    const analyzed = await this.mutex.run(async (): Promise<boolean> => {
+      if ((this.writer.pragma('optimize = 0x10003') as unknown[]).length === 0) return false;
+      this.writer.pragma('optimize = 0x10002');
+      return true;
+    });
+    if (analyzed) this.#refreshReader();
+  }
+
+  /**
+   * A connection loads the planner statistics with the schema and keeps them: new ones
+   * written by the writer's ANALYZE are not seen by the read connection, which on a
+   * database that was empty when it opened goes on planning lookups as table scans (a
+   * bulk load then turns quadratic). A fresh read connection loads the new statistics.
+   */
+  #refreshReader(): void {
+    if (!this.openReader || this.reader === this.writer) return;
+    const old = this.reader;
+    this.reader = this.openReader();
+    this.#reads = new StatementCache(this.reader);
+    old.close();
   }
 
   async analyze(): Promise<void> {
@@ -176,8 +197,12 @@ export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   const writer = new Database(options.path);
   configure(writer, busyTimeoutMs, true);
   if (options.path === ':memory:' || options.path === '') return new SqliteDriver(writer, writer, new Mutex());
-  const reader = new Database(options.path, { readonly: true });
-  configure(reader, busyTimeoutMs, false);
+  const openReader = (): Connection => {
+    const reader = new Database(options.path, { readonly: true });
+    configure(reader, busyTimeoutMs, false);
+    return reader;
+  };
+  const reader = openReader();
   let checkpointer: SqliteCheckpointer | null = null;
   if (options.backgroundCheckpoint ?? true) {
     writer.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
@@ -185,5 +210,5 @@ export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
       if (writer.open) writer.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINT_PAGES}`);
     });
   }
-  return new SqliteDriver(writer, reader, writerMutex(options.path), checkpointer);
+  return new SqliteDriver(writer, reader, writerMutex(options.path), checkpointer, openReader);
 }

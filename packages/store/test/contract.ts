@@ -4,6 +4,7 @@
  */
 import { describe } from 'node:test';
 import { auditContract } from './contract-audit.js';
+import { batchesContract } from './contract-batches.js';
 import { casContract } from './contract-cas.js';
 import { certificatesContract } from './contract-certificates.js';
 import { crlContract } from './contract-crl.js';
@@ -26,5 +27,6 @@ export function runStoreContract(name: string, open: OpenHarness): void {
     describe('API tokens, settings, migrations', () => tokensContract(open));
     describe('enrollment', () => enrollmentContract(open));
     describe('devices, status events, presence', () => devicesContract(open));
+    describe('factory batches', () => batchesContract(open));
   });
 }

@@ -37,7 +37,7 @@ export const DEFAULT_CA_SETTING = 'default_ca';
  * certificates are only made by the hierarchy commands; manufacturer CAs issue device
  * identities only (profiles that carry a device id).
  */
-const MAY_ISSUE: Readonly<Record<CaRole, (p: Profile) => boolean>> = {
+export const MAY_ISSUE: Readonly<Record<CaRole, (p: Profile) => boolean>> = {
   root: () => false,
   issuing: (p) => !p.isCa,
   manufacturer: (p) => !p.isCa && p.san.deviceId !== 'forbidden',

@@ -9,8 +9,7 @@ import type { CertificateIntent, IntentOutcome, IssuedCertificate, IssuedOutcome
 import type { EnrollmentCommit } from '../ports/enrollment-store.js';
 import type { Actor } from '../auth/permissions.js';
 import { successEvent } from '../audit/audit-log.js';
-import { crlShardOf } from '../revocation/crl-shard.js';
-import { crlUrl } from './status-urls.js';
+import { crlPlacement } from '../revocation/crl-shard.js';
 import { GroupCommit } from './group-commit.js';
 import type { OnlineIssuer } from './issuer-registry.js';
 import { newSerial } from './serial.js';
@@ -54,10 +53,7 @@ export class IssuancePipeline {
     for (let attempt = 0; attempt < SERIAL_ATTEMPTS; attempt++) {
       const now = this.deps.clock.now();
       const serial = newSerial(this.deps.random);
-      const shards = this.deps.settings.crlShards ?? 1;
-      const crlShard = crlShardOf(Buffer.from(serial).toString('hex'), shards);
-      // With shards, the certificate's distribution point names its shard's CRL (as Let's Encrypt does).
-      const crlDistributionPoints = shards > 1 ? [crlUrl(this.deps.settings.publicUrl, issuer.record.name, crlShard, 'full')] : undefined;
+      const { crlShard, crlDistributionPoints } = crlPlacement(this.deps.settings.publicUrl, this.deps.settings.crlShards ?? 1, issuer.record.name, serial);
       const prepared = prepare(profile, issuer.context, req, { now, serial, ...(crlDistributionPoints ? { crlDistributionPoints } : {}) });
       const outcome = await this.#intents.submit({
         serial: prepared.serial, caName: issuer.record.name, profile: profile.name, subject: prepared.subject,

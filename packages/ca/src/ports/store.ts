@@ -13,6 +13,7 @@ import type { KeyRef } from './keys.js';
 import type { RevocationStore } from './revocation-store.js';
 import type { EnrollmentCommit, EnrollmentStore } from './enrollment-store.js';
 import type { DeviceStore } from './device-store.js';
+import type { BatchStore } from './batch-store.js';
 
 export type CaRole = 'root' | 'issuing' | 'manufacturer';
 export type CaStatus = 'pending' | 'active' | 'disabled';
@@ -157,7 +158,7 @@ export interface ApiTokenRecord {
   readonly revokedAt: Date | null;
 }
 
-export interface Store extends RevocationStore, EnrollmentStore, DeviceStore {
+export interface Store extends RevocationStore, EnrollmentStore, DeviceStore, BatchStore {
   /** Creates or upgrades the schema; idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

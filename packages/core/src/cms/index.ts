@@ -4,3 +4,5 @@ export { CSR_ATTRS_MAX_BYTES, encodeCsrAttrs, parseCsrAttrs, type AttrOrOid } fr
 export { OID_ASYMMETRIC_KEY_PACKAGE, OID_CMS_ENVELOPED_DATA, asymmetricKeyPackage, encodeEnvelopedData, type EnvelopeInput } from './enveloped-data.js';
 export { type KeyRecipient, type RandomBytes, type RsaPadding } from './recipient-info.js';
 export { readRecipientCertificate, type RecipientCertificate } from './recipient-certificate.js';
+export { frameSignedData, readFrameHead, readFrameTail, type FrameLayout, type FrameParams, type FrameTail, type SignedDataFrame } from './signed-data-frame.js';
+export { signerDigest } from '../trust/cms-signed-data.js';

@@ -47,7 +47,7 @@ const fail = (code: TrustBundleErrorCode, detail: string, bundle?: TrustBundleCo
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-function sidMatches(sid: SignerId, c: Certificate): boolean {
+export function sidMatches(sid: SignerId, c: Certificate): boolean {
   return sid.kind === 'issuerAndSerialNumber'
     ? c.serial === sid.serial && Buffer.from(c.issuerDer).equals(sid.issuerDer)
     : Buffer.from(certificateKeyId(c)).equals(sid.keyId);

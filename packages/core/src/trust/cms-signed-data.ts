@@ -30,7 +30,7 @@ export const CMS_LIMITS = { maxCertificates: 4, maxSignedAttributes: 16, maxDept
 const HASH_BY_OID = new Map(Object.entries(HASH_OIDS).map(([k, v]) => [v, k as HashName]));
 
 /** RFC 5754 2: SHA-2 digest AlgorithmIdentifiers are generated with absent parameters. */
-const digestAlgorithmIdentifier = (h: HashName): Buffer => sequence(oid(HASH_OIDS[h]));
+export const digestAlgorithmIdentifier = (h: HashName): Buffer => sequence(oid(HASH_OIDS[h]));
 
 export const digest = (h: HashName, data: Uint8Array): Buffer => createHash(h).update(data).digest();
 
@@ -52,21 +52,31 @@ function signedAttributes(eContentType: string, messageDigest: Uint8Array): Buff
   );
 }
 
-export async function signSignedData(p: SignParams): Promise<Buffer> {
-  const hash = digestFor({ algorithm: SIGNATURE_ALGORITHMS[p.signer.algorithm] });
-  const attrs = signedAttributes(p.eContentType, digest(hash, p.eContent));
-  const signature = await p.signer.sign(attrs);
-  const cert = p.signerCertificate;
-  // Version 1 with issuerAndSerialNumber (RFC 5652 5.3); SignedData version 3 because
-  // eContentType is not id-data (RFC 5652 5.1).
-  const signerInfo = sequence(
-    smallInteger(1), sequence(cert.issuerDer, unsignedInteger(Buffer.from(cert.serial, 'hex'))), digestAlgorithmIdentifier(hash),
-    tlv(0xa0, content(readRoot(attrs))), algorithmIdentifier(p.signer.algorithm), octetString(signature),
+/** The digest a signer's SignerInfo uses (digestFor of its own algorithm). */
+export const signerDigest = (signer: Signer): HashName => digestFor({ algorithm: SIGNATURE_ALGORITHMS[signer.algorithm] });
+
+/**
+ * The one SignerInfo of a content whose digest is `messageDigest` (computed with
+ * signerDigest(signer)): the signed attributes, signed. Version 1 with
+ * issuerAndSerialNumber (RFC 5652 5.3).
+ */
+export async function signerInfoFor(eContentType: string, messageDigest: Uint8Array, cert: Certificate, signer: Signer): Promise<Buffer> {
+  const attrs = signedAttributes(eContentType, messageDigest);
+  const signature = await signer.sign(attrs);
+  return sequence(
+    smallInteger(1), sequence(cert.issuerDer, unsignedInteger(Buffer.from(cert.serial, 'hex'))), digestAlgorithmIdentifier(signerDigest(signer)),
+    tlv(0xa0, content(readRoot(attrs))), algorithmIdentifier(signer.algorithm), octetString(signature),
   );
+}
+
+export async function signSignedData(p: SignParams): Promise<Buffer> {
+  const hash = signerDigest(p.signer);
+  const signerInfo = await signerInfoFor(p.eContentType, digest(hash, p.eContent), p.signerCertificate, p.signer);
+  // SignedData version 3 because eContentType is not id-data (RFC 5652 5.1).
   const signedData = sequence(
     smallInteger(3), setOf(digestAlgorithmIdentifier(hash)),
     sequence(oid(p.eContentType), explicit(0, octetString(p.eContent))),
-    tlv(0xa0, cert.der), setOf(signerInfo),
+    tlv(0xa0, p.signerCertificate.der), setOf(signerInfo),
   );
   return sequence(oid(OID_SIGNED_DATA), explicit(0, signedData));
 }
@@ -90,7 +100,7 @@ export interface ParsedSignedData {
   readonly signature: Uint8Array;
 }
 
-const bad = (why: string): PkiError => new PkiError('BAD_DER', `CMS SignedData: ${why}`);
+export const bad = (why: string): PkiError => new PkiError('BAD_DER', `CMS SignedData: ${why}`);
 
 function explicitOne(t: Tlv | undefined, tag: number, what: string): Tlv {
   if (!t || t.tag !== tag) throw bad(`${what} missing`);
@@ -99,7 +109,7 @@ function explicitOne(t: Tlv | undefined, tag: number, what: string): Tlv {
   return inner;
 }
 
-function readDigestAlgorithm(t: Tlv | undefined): HashName {
+export function readDigestAlgorithm(t: Tlv | undefined): HashName {
   const [o, params] = sequenceOf(t, 'DigestAlgorithmIdentifier', 1, 2);
   const h = HASH_BY_OID.get(readOid(o));
   if (!h) throw bad('digest algorithm is not SHA-256, SHA-384 or SHA-512');
@@ -142,7 +152,9 @@ function readSignatureAlgorithm(t: Tlv | undefined, digestAlgorithm: HashName): 
   return parseSignatureAlgorithm(t);
 }
 
-function parseSignerInfo(t: Tlv): Omit<ParsedSignedData, 'eContentType' | 'eContent' | 'certificates'> {
+export type ParsedSignerInfo = Omit<ParsedSignedData, 'eContentType' | 'eContent' | 'certificates'>;
+
+export function parseSignerInfo(t: Tlv): ParsedSignerInfo {
   const f = sequenceOf(t, 'SignerInfo', 6, 7);
   const sid = readSid(f[1]);
   // RFC 5652 5.3: version 1 goes with issuerAndSerialNumber, 3 with subjectKeyIdentifier.
