@@ -125,7 +125,7 @@ describe('renewal daemon', () => {
     assert.equal(rv.status, 200, JSON.stringify(rv.json));
     await advanceTo(new Date(f.clock.now().getTime() + 3601_000));
     const r = await agent.tick();
-    assert.equal(r.action, 'revoked');
+    assert.equal(r.action, 'revoked', JSON.stringify(agent.status().lastOcsp));
     assert.equal(agent.current(), null);
     const s = agent.status();
     assert.equal(s.state, 'revoked');

@@ -21,7 +21,7 @@ import { Agent, parseConfig as agentConfig, type AgentConfig, type Clock } from 
 
 interface TlsListener { readonly url: string; setCredentials(keyPem: string, certPem: string): void }
 interface RunningTls { readonly listener: TlsListener; close(): Promise<void> }
-interface TlsServe { startTls(config: Config, ca: CertificateAuthority, seal: Deployment['keySeal'], app: FastifyInstance): Promise<RunningTls | null>; tlsNames(config: Config): string[] }
+interface TlsServe { startTls(config: Config, ca: CertificateAuthority, seal: Deployment['keySeal'], app: FastifyInstance, events?: Deployment['events']): Promise<RunningTls | null>; tlsNames(config: Config): string[] }
 interface TlsCertificate { ensureServerCredentials(ca: CertificateAuthority, dataDir: string, names: readonly string[], seal: Deployment['keySeal']): Promise<{ credentials: { keyPem: string; certPem: string }; issued: boolean }> }
 const serverDist = (file: string): string => new URL(`../../../server/dist/src/${file}`, import.meta.url).href;
 
@@ -74,7 +74,7 @@ export async function openFixture(): Promise<Fixture> {
   await app.listen({ host: '127.0.0.1', port });
   const tlsServe = (await import(serverDist('tls-serve.js'))) as TlsServe;
   const tlsCert = (await import(serverDist('tls-certificate.js'))) as TlsCertificate;
-  let tls = (await tlsServe.startTls(config, ca, d.keySeal, app))!;
+  let tls = (await tlsServe.startTls(config, ca, d.keySeal, app, d.events))!;
   const cm1 = await ca.createManufacturerCa(SYSTEM_ACTOR, {
     name: 'cm1', parent: 'dev-issuing', subject: 'CN=Contoso Manufacturing CA,O=Contoso', manufacturer: 'Contoso',
     namespace: 'cm1.devices.example.com', quota: null, keyType: 'ecdsa-p256',
@@ -118,7 +118,7 @@ export async function openFixture(): Promise<Fixture> {
       if (r.issued) tls.listener.setCredentials(r.credentials.keyPem, r.credentials.certPem);
     },
     stopTls: () => tls.close(),
-    async startTls() { tls = (await tlsServe.startTls(config, ca, d.keySeal, app))!; },
+    async startTls() { tls = (await tlsServe.startTls(config, ca, d.keySeal, app, d.events))!; },
     async close() {
       await tls.close().catch(() => {});
       await app.close();

@@ -11,14 +11,15 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
-import { DEFAULT_POLL_MS, DEFAULT_TLS_NAMES, ensureServerCredentials, type Deployment } from '@fleetpki/server';
+import { DEFAULT_POLL_MS, DEFAULT_TLS_NAMES, ensureServerCredentials, OcspStapler, type Deployment } from '@fleetpki/server';
 import { Admission } from './admission.js';
 import { AttributeCache } from './attribute-cache.js';
 import { AuditTrail } from './audit.js';
 import type { GatewayConfig } from './config.js';
 import { DenyList } from './deny-list.js';
 import { Enforcement } from './enforcement.js';
-import { ForeignStatusChecker } from './foreign-status.js';
+import { ForeignStatusChecker, ocspUrlOf } from './foreign-status.js';
+import { fetchBytes } from './http-fetch.js';
 import { Gatekeeper } from './gatekeeper.js';
 import { HttpsIngest } from './https-ingest.js';
 import { LiveConnections } from './live-connections.js';
@@ -29,7 +30,6 @@ import { MqttBroker } from './mqtt-broker.js';
 import { PresenceRecorder } from './presence.js';
 import { CertificateRegistry } from './registry.js';
 import { SequenceTracker, type SequenceViolation } from './sequence-tracker.js';
-import { OcspStapler } from './stapling.js';
 import { serverTlsOptions, SessionCache, type Credentials } from './tls-context.js';
 import { TrustMaterial, type TrustInputs } from './trust.js';
 import type { LiveConnection } from './live-connections.js';
@@ -207,9 +207,18 @@ async function startParts(o: StartGatewayOptions, s: Shared) {
   };
 }
 
+/** The gateway asks the responder its certificate names (AIA), ours served by `fleetpki serve`, over HTTP. */
+async function aiaResponder(requestDer: Uint8Array, leafDer: Uint8Array): Promise<Uint8Array> {
+  const url = ocspUrlOf(leafDer);
+  if (!url) throw new Error('the gateway certificate names no OCSP responder');
+  return fetchBytes(url, { timeoutMs: STAPLE_TIMEOUT_MS, maxBytes: 64 * 1024, post: { body: requestDer, contentType: 'application/ocsp-request' } });
+}
+
+const STAPLE_TIMEOUT_MS = 3000;
+
 function newStapler(certPem: () => string, s: Shared): OcspStapler {
   return new OcspStapler({
-    certPem, anchors: () => s.trust().anchors, now: s.now, timeoutMs: 3000, retryMs: 30_000, refreshAt: 0.5,
+    certPem, anchors: () => s.trust().anchors, now: s.now, timeoutMs: STAPLE_TIMEOUT_MS, retryMs: 30_000, refreshAt: 0.5, source: aiaResponder,
     onError: (err) => s.onError(err),
     onStapled: (thisUpdate) => s.metrics.staplingAgeSeconds.set(Math.max(0, (s.now().getTime() - thisUpdate.getTime()) / 1000)),
   });

@@ -12,3 +12,4 @@ export { loadConfig, parseListen, serve, type Env, type RunningServer, type Serv
 export { buildApp, type AppDeps } from './app.js';
 export { DEFAULT_POLL_MS, StatusTail, type StatusTailOptions } from './status-tail.js';
 export { DEFAULT_TLS_NAMES, ensureServerCredentials, type KeySeal, type ServerCredentials } from './tls-certificate.js';
+export { OcspStapler, type OcspSource, type StaplerOptions } from './ocsp-stapler.js';

@@ -97,7 +97,7 @@ export async function serve(flags: ServeFlags, env: Env, out: (line: string) => 
   try {
     // Revocations and attribute changes committed by other processes (CLI, other nodes) reach this one's caches.
     tail = await followStatusEvents(deployment, (err) => app.log.error({ err }, 'status events: pull failed'));
-    tls = await startTls(config, deployment.ca, deployment.keySeal, app);
+    tls = await startTls(config, deployment.ca, deployment.keySeal, app, deployment.events);
   } catch (e) {
     await tail?.stop(); await scheduler.stop(); await app.close(); await deployment.close();
     throw e;

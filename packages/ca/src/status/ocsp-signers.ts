@@ -24,23 +24,35 @@ export interface OcspSigner {
 
 /** A signer certificate this close to its notAfter is replaced by a new one. */
 const RENEW_BEFORE_MS = 7 * 86400_000;
+/**
+ * A signer kept in memory is looked at again when it nears its notAfter, at most this
+ * often: a long-running responder must not sign with an expired signer, and a CA whose own
+ * notAfter caps every new signer inside the renewal window must not issue one per request.
+ */
+const RELOAD_AFTER_MS = 3600_000;
+
+interface Cached { readonly signer: Promise<OcspSigner>; readonly loadedAtMs: number }
 
 export class OcspSigners {
-  readonly #cache = new Map<string, Promise<OcspSigner>>();
+  readonly #cache = new Map<string, Cached>();
   constructor(private readonly deps: CaDeps, private readonly issuers: IssuerRegistry, private readonly pipeline: IssuancePipeline) {}
 
   invalidate(caName?: string): void {
     if (caName === undefined) this.#cache.clear(); else this.#cache.delete(caName);
   }
 
-  get(caName: string): Promise<OcspSigner> {
-    let hit = this.#cache.get(caName);
-    if (!hit) {
-      hit = this.#load(caName);
-      this.#cache.set(caName, hit);
-      hit.catch(() => this.#cache.delete(caName));
+  async get(caName: string): Promise<OcspSigner> {
+    const hit = this.#cache.get(caName);
+    if (hit) {
+      const signer = await hit.signer;
+      const nowMs = this.deps.clock.now().getTime();
+      const nearExpiry = signer.notAfter.getTime() - nowMs <= RENEW_BEFORE_MS;
+      if (!nearExpiry || nowMs - hit.loadedAtMs < RELOAD_AFTER_MS || this.#cache.get(caName) !== hit) return this.#cache.get(caName)?.signer ?? signer;
     }
-    return hit;
+    const loading: Cached = { signer: this.#load(caName), loadedAtMs: this.deps.clock.now().getTime() };
+    this.#cache.set(caName, loading);
+    loading.signer.catch(() => { if (this.#cache.get(caName) === loading) this.#cache.delete(caName); });
+    return loading.signer;
   }
 
   async #load(caName: string): Promise<OcspSigner> {

@@ -1,16 +1,19 @@
 /**
- * OCSP stapling for the gateway's own server certificate (RFC 6066 8, "status_request";
- * the seed's point: the server does the OCSP round trip so devices need not). The response
- * comes from the responder named in the certificate's AIA (ours, served by `fleetpki
- * serve`), is stapled only when verifyPath accepts it as a signed "good" for this
- * certificate, and is refreshed halfway between its thisUpdate and nextUpdate (RFC 5019
- * 4: fetch before nextUpdate). A failed refresh keeps the last good response until its
- * nextUpdate and tries again in `retryMs`; past nextUpdate nothing is stapled.
+ * OCSP stapling for a TLS listener's own server certificate (RFC 6066 8, "status_request";
+ * the seed's point: the server does the OCSP round trip so devices need not), used by the
+ * gateway (asking the responder in the certificate's AIA over HTTP) and by `serve`'s EST
+ * listener (asking its own responder in process). A response is stapled only when
+ * verifyPath accepts it as a signed answer for this certificate (good, or revoked: clients
+ * must hear that), and is refreshed halfway between its thisUpdate and nextUpdate (RFC 5019
+ * 4: fetch before nextUpdate), or at once when `refresh()` is called (a revocation of this
+ * certificate). A failed refresh keeps the last good response until its nextUpdate and
+ * tries again in `retryMs`; past nextUpdate nothing is stapled.
  */
 import type { Server } from 'node:tls';
 import { certIdFor, encodeOcspRequest, fromPemAll, parseCertificate, parseOcspResponse, verifyPath, type TrustAnchor } from '@fleetpki/core';
-import { ocspUrlOf } from './foreign-status.js';
-import { fetchBytes } from './http-fetch.js';
+
+/** Asks a responder about `leafDer`: the DER OCSPResponse answered to `requestDer`. */
+export type OcspSource = (requestDer: Uint8Array, leafDer: Uint8Array) => Promise<Uint8Array>;
 
 export interface StaplerOptions {
   /** The certificate, then its CA certificates (PEM, as the TLS listener serves it). */
@@ -23,7 +26,7 @@ export interface StaplerOptions {
   readonly refreshAt: number;
   readonly onError: (err: unknown) => void;
   readonly onStapled?: (thisUpdate: Date) => void;
-  readonly fetch?: typeof fetchBytes;
+  readonly source: OcspSource;
 }
 
 interface Staple { readonly der: Buffer; readonly thisUpdate: Date; readonly nextUpdate: Date }
@@ -82,17 +85,16 @@ export class OcspStapler {
     const chain = fromPemAll(this.o.certPem(), ['CERTIFICATE']).map((b) => b.der);
     const [leafDer, issuerDer] = chain;
     if (!leafDer || !issuerDer) throw new Error('stapling needs the certificate and its issuer');
-    const url = ocspUrlOf(leafDer);
-    if (!url) throw new Error('the gateway certificate names no OCSP responder');
     const leaf = parseCertificate(leafDer);
     const issuer = parseCertificate(issuerDer);
     const body = encodeOcspRequest([certIdFor({ subjectDer: issuer.subjectDer, subjectPublicKey: issuer.publicKey.subjectPublicKey }, leaf.serial)]);
-    const der = await (this.o.fetch ?? fetchBytes)(url, { timeoutMs: this.o.timeoutMs, maxBytes: 64 * 1024, post: { body, contentType: 'application/ocsp-request' } });
+    const der = Buffer.from(await this.o.source(body, leafDer));
     const parsed = parseOcspResponse(der);
     if (parsed.status !== 'successful') throw new Error(`OCSP responder answered ${parsed.status}`);
     const now = this.o.now();
     const r = verifyPath({ leaf: leafDer, intermediates: chain.slice(1), anchors: this.o.anchors(), now, usage: 'serverAuth', revocation: { ocspResponses: [der], mode: 'require', scope: 'leaf' } });
-    if (!r.ok) throw new Error(`OCSP response for the gateway certificate not stapled: ${r.code}`);
+    // A signed "revoked" is stapled too: clients should hear it, not the last "good".
+    if (!r.ok && r.code !== 'CERT_REVOKED') throw new Error(`OCSP response for the server certificate not stapled: ${r.code}`);
     const single = parsed.responses.find((s) => s.certId.serial === leaf.serial);
     if (!single?.nextUpdate) throw new Error('OCSP response without nextUpdate is not stapled');
     return { der, thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate };
