@@ -6,7 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { request } from 'node:http';
-import { certIdFor, parseCertificate, parseOcspResponse, verifyPath, type TrustStore } from '@fleetpki/core';
+import { certIdFor, encodeOcspRequest, parseCertificate, parseOcspResponse, verifyPath, type TrustStore } from '@fleetpki/core';
 
 export type OwnStatus =
   | { readonly status: 'good' | 'revoked'; readonly producedAt: Date }
@@ -18,19 +18,11 @@ export function ocspUrlOf(der: Uint8Array): string | null {
   return /OCSP - URI:(http:\/\/\S+)/.exec(info)?.[1] ?? null;
 }
 
-/** DER of SEQUENCE/[n] with a definite length (X.690 8.1.3). */
-function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
-  const body = Buffer.concat(parts);
-  const n = body.length;
-  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
-  return Buffer.concat([Buffer.from([tag, ...len]), body]);
-}
-
 /** OCSPRequest { TBSRequest { requestList { Request { reqCert } } } } (RFC 6960 4.1.1), no nonce (RFC 5019 4). */
 export function ocspRequestFor(leafDer: Uint8Array, issuerDer: Uint8Array): Buffer {
   const issuer = parseCertificate(issuerDer);
   const id = certIdFor({ subjectDer: issuer.subjectDer, subjectPublicKey: issuer.publicKey.subjectPublicKey }, parseCertificate(leafDer).serial);
-  return tlv(0x30, tlv(0x30, tlv(0x30, tlv(0x30, id.der))));
+  return encodeOcspRequest([id]);
 }
 
 function get(url: string, timeoutMs: number): Promise<Buffer> {
