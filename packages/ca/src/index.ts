@@ -52,7 +52,7 @@ export type {
 } from './ports/enrollment-store.js';
 export type { WebhookAnswer, WebhookClient } from './ports/webhook.js';
 export type {
-  DeniedSerial, DeviceAttributesRecord, DeviceStore, PresenceRecord, PresenceUpdate, PutAttributesResult, SequenceStateRecord, StatusEventRecord, StatusEventType,
+  DeniedSerial, DeviceAttributesRecord, DeviceStore, PresenceRecord, PresenceUpdate, PutAttributesResult, SequenceStateRecord, StatusEventInput, StatusEventRecord, StatusEventType,
 } from './ports/device-store.js';
 export type { DeviceAttributesView } from './devices/attributes.js';
 export type {

@@ -8,7 +8,7 @@
  * lock first: the lock is held to commit, so rows become visible in seq order. Status
  * changes are rare next to reads, so serializing their writers costs nothing that matters.
  */
-import type { StatusEventRecord, StatusEventType } from '@fleetpki/ca';
+import type { StatusEventInput, StatusEventRecord, StatusEventType } from '@fleetpki/ca';
 import { insertRows } from './batch-insert.js';
 import { date, json, jsonText, msOf, num, str, strOrNull } from './columns.js';
 import type { Dialect, Row, SqlExecutor } from './driver.js';
@@ -17,14 +17,7 @@ import type { Dialect, Row, SqlExecutor } from './driver.js';
 const PG_OUTBOX_LOCK = 0x464c5345;
 export const STATUS_CHANNEL = 'fleetpki_status';
 
-export interface StatusEventInput {
-  readonly type: StatusEventType;
-  readonly caName: string | null;
-  readonly serial: string | null;
-  readonly deviceId: string | null;
-  readonly detail: Readonly<Record<string, unknown>>;
-  readonly at: Date;
-}
+export type { StatusEventInput };
 
 const COLUMNS = ['type', 'ca_name', 'serial', 'device_id', 'detail', 'at'] as const;
 

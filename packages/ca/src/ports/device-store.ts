@@ -21,6 +21,9 @@ export interface StatusEventRecord {
   readonly at: Date;
 }
 
+/** What a writer appends; the store assigns `seq`. */
+export type StatusEventInput = Omit<StatusEventRecord, 'seq'>;
+
 export interface DeviceAttributesRecord {
   readonly deviceId: string;
   readonly attributes: Readonly<Record<string, string>>;
